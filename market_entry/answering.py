@@ -1,0 +1,349 @@
+"""Turns an owner's question plus the conversation context into a reply.
+
+This is the whole market-question dialogue logic, kept free of Rasa so it is tested in
+milliseconds: the Rasa action only passes in the message, the slots and the language, then sends
+the reply's text and buttons and stores its slot updates.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from market_entry.gazetteer import CERTIFICATION, MARKET, PRODUCT, TOPIC, term_patterns
+from market_entry.knowledge.model import Entry, KnowledgeBase, pick
+from market_entry.knowledge.store import KnowledgeStore
+from market_entry.normalise import normalise
+from market_entry.phrases import clip_label, say
+from market_entry.retrieval import (
+    ANSWER,
+    CHOOSE,
+    Query,
+    RetrievalResult,
+    RetrievalSettings,
+    Retriever,
+)
+from market_entry.segmentation import Segmenter
+from market_entry.term_matcher import TermMatch, TermMatcher
+
+# Kinds of reply, for the adapters and tests.
+ANSWERED = "answered"
+CHOICES = "choices"
+ASK_MARKET = "ask_market"
+NOT_COVERED_REPLY = "not_covered"
+UNCOVERED_MARKET = "uncovered_market"
+MARKET_SELECTED = "market_selected"
+UNAVAILABLE = "unavailable"
+
+MAX_TOPIC_CHOICES = 6
+
+# Topics most owners ask about first; used to order suggestion buttons.
+SUGGESTED_TOPICS = (
+    "certification", "labelling", "tariffs", "regulated_import", "customs", "carbon_esg",
+    "data_protection", "support", "company_tax", "channels", "ip", "payment",
+)
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the conversation already established (Rasa slots)."""
+
+    market: str | None = None
+    topic: str | None = None
+    product: str | None = None
+    pending_question: str | None = None
+    last_question: str | None = None
+
+
+@dataclass
+class Reply:
+    kind: str
+    text: str
+    buttons: list[Button] = field(default_factory=list)
+    slots: dict[str, object] = field(default_factory=dict)
+    entry: Entry | None = None
+    result: RetrievalResult | None = None
+    market: str | None = None
+    topic: str | None = None
+
+    def card(self) -> dict | None:
+        """Machine-readable summary of an answer, for channels that render cards (LINE Flex,
+        the web widget) and for tests; sent beside the text, never instead of it."""
+        if self.entry is None:
+            return None
+        return {
+            "kind": "market_answer",
+            "entry_id": self.entry.id,
+            "market": self.entry.market,
+            "topic": self.entry.topic,
+            "checked": self.entry.checked.isoformat(),
+            "volatile": self.entry.volatile,
+            "sources": [{"title": s.title, "url": s.url} for s in self.entry.sources],
+        }
+
+
+def payload(intent: str, **entities: str) -> str:
+    """A Rasa button payload: /intent{"entity": "value"}."""
+    body = json.dumps(entities, ensure_ascii=False, separators=(",", ":")) if entities else ""
+    return f"/{intent}{body}"
+
+
+class Answerer:
+    def __init__(self, store: KnowledgeStore, settings: RetrievalSettings | None = None) -> None:
+        self.store = store
+        self.settings = settings or RetrievalSettings()
+        self._built_for: str | None = None
+        self._retriever: Retriever | None = None
+        self._matcher: TermMatcher | None = None
+
+    # -- indexes, rebuilt when the knowledge changes -------------------------------------------
+    def _indexes(self) -> tuple[KnowledgeBase, Retriever, TermMatcher]:
+        kb = self.store.get()
+        if self._built_for != kb.fingerprint or self._retriever is None:
+            from market_entry.gazetteer import domain_words
+
+            segmenter = Segmenter(domain_words(kb))
+            self._retriever = Retriever(kb, segmenter, self.settings)
+            self._matcher = TermMatcher(term_patterns(kb))
+            self._built_for = kb.fingerprint
+        return kb, self._retriever, self._matcher
+
+    def find_terms(self, text: str) -> list[TermMatch]:
+        return self._indexes()[2].find(normalise(text))
+
+    # -- the dialogue --------------------------------------------------------------------------
+    def respond(
+        self,
+        text: str,
+        lang: str,
+        context: Context,
+        entities: dict[str, str] | None = None,
+    ) -> Reply:
+        """Reply to a market question, a market choice ("日本") or a button payload.
+
+        `entities` are entities Rasa already resolved from a button payload (market, topic,
+        entry_id); free text is analysed here so the result does not depend on NLU entities.
+        """
+        try:
+            kb, retriever, matcher = self._indexes()
+        except Exception:  # noqa: BLE001 - no valid knowledge at all: say so, never crash
+            return Reply(UNAVAILABLE, say("no_knowledge", lang), self._base_buttons(lang))
+        entities = entities or {}
+        is_payload = text.strip().startswith("/")
+        clean = "" if is_payload else normalise(text)
+        matches = matcher.find(clean) if clean else []
+
+        if entities.get("entry_id"):
+            entry = kb.entry(entities["entry_id"])
+            if entry is not None and entry.published:
+                return self._answer(kb, entry, lang, None)
+
+        found = _values(matches)
+        markets = found[MARKET] or ([entities["market"]] if entities.get("market") else [])
+        topics = found[TOPIC] or ([entities["topic"]] if entities.get("topic") else [])
+        products = found[PRODUCT]
+        certifications = found[CERTIFICATION]
+
+        # Which market? The message first, then the conversation, then a certification that
+        # exists in only one market (PSE is Japanese), otherwise ask.
+        market = next((m for m in markets if m in kb.markets), None)
+        if market is None and markets:
+            first = markets[0]
+            if first in kb.groups:
+                return self._ask_group(kb, first, clean or context.pending_question, lang)
+            return self._uncovered(kb, first, lang, clean)
+        market = market or (context.market if context.market in kb.markets else None)
+        if market is None:
+            market = _single_market_for(kb, certifications)
+
+        content = retriever.content_terms(Query(clean), matches) if clean else []
+        question = clean if content else (context.pending_question or context.last_question or "")
+        if not content and not topics and not question:
+            if market is None:
+                return self._ask_market(kb, "", lang)
+            return self._market_selected(kb, market, lang)
+        if market is None:
+            return self._ask_market(kb, clean, lang)
+        if question != clean:
+            # "日本" answering "which market?", or "那美國呢？": the earlier question, re-read.
+            matches = matcher.find(question)
+            found = _values(matches)
+            topics = topics or found[TOPIC]
+            products = products or found[PRODUCT]
+            certifications = certifications or found[CERTIFICATION]
+        if not products and context.product:
+            products = [context.product]
+        if not topics and not question and context.topic:
+            topics = [context.topic]
+
+        specifics = retriever.content_terms(Query(question), matches, leave_out=(MARKET, TOPIC))
+        if topics and not specifics:
+            # Only a topic ("那標籤呢？", a topic button): list that topic's entries.
+            reply = self._topic_listing(kb, retriever, market, topics[0], tuple(products), lang)
+        else:
+            query = Query(
+                text=question,
+                market=market,
+                topics=tuple(topics),
+                products=tuple(products),
+                certifications=tuple(certifications),
+            )
+            result = retriever.search(query, matches)
+            if result.decision == ANSWER:
+                reply = self._answer(kb, result.best.entry, lang, result)
+            elif result.decision == CHOOSE:
+                reply = self._choose(kb, [c.entry for c in result.candidates], lang, result)
+            else:
+                reply = self._not_covered(kb, market, lang, result)
+        reply.slots.setdefault("market", market)
+        reply.slots["pending_question"] = None
+        reply.slots["last_question"] = question or None
+        reply.market = market
+        reply.topic = topics[0] if topics else None
+        return reply
+
+    # -- replies -------------------------------------------------------------------------------
+    def format_entry(self, kb: KnowledgeBase, entry: Entry, lang: str) -> str:
+        market = kb.markets[entry.market].name(lang)
+        topic = kb.topics[entry.topic].name(lang)
+        lines = [say("answer_header", lang, market=market, topic=topic, title=pick(entry.title, lang))]
+        lines.append(pick(entry.answer, lang).strip())
+        if lang == "en" and "en" not in entry.answer:
+            lines.append(say("english_missing", lang))
+        if entry.volatile:
+            lines.append(say("volatile_note", lang, checked=entry.checked.isoformat()))
+        for source in entry.sources:
+            lines.append(say("source_line", lang, title=source.title, url=source.url))
+        lines.append(say("checked_line", lang, checked=entry.checked.isoformat()))
+        return "\n".join(lines)
+
+    def _answer(self, kb, entry: Entry, lang: str, result: RetrievalResult | None) -> Reply:
+        buttons = self._topic_buttons(kb, entry.market, lang, exclude=entry.topic, limit=3)
+        buttons += self._base_buttons(lang)
+        return Reply(
+            ANSWERED,
+            self.format_entry(kb, entry, lang),
+            buttons,
+            slots={"market": entry.market, "topic": entry.topic, "last_entry": entry.id,
+                   "fallback_count": 0.0},
+            entry=entry,
+            result=result,
+            market=entry.market,
+            topic=entry.topic,
+        )
+
+    def _choose(self, kb, entries: list[Entry], lang: str,
+                result: RetrievalResult | None = None) -> Reply:
+        buttons = [
+            Button(clip_label(pick(e.title, lang)), payload("ask_market_question", entry_id=e.id))
+            for e in entries
+        ]
+        buttons.append(Button(say("button_officer", lang), payload("request_human")))
+        options = "\n".join(f"・{pick(e.title, lang)}" for e in entries)
+        return Reply(CHOICES, say("choose_entry", lang) + "\n" + options, buttons,
+                     slots={"fallback_count": 0.0}, result=result)
+
+    def _topic_listing(self, kb, retriever: Retriever, market: str, topic: str,
+                       products: tuple[str, ...], lang: str) -> Reply:
+        entries = retriever.by_topic(market, topic, products)
+        if not entries:
+            return self._not_covered(kb, market, lang, None)
+        about_products = [e for e in entries if set(products) & set(e.products)]
+        if len(entries) == 1 or len(about_products) == 1:
+            return self._answer(kb, entries[0], lang, None)
+        return self._choose(kb, entries[:MAX_TOPIC_CHOICES], lang)
+
+    def _not_covered(self, kb, market: str, lang: str, result: RetrievalResult | None) -> Reply:
+        desk = kb.desks[kb.markets[market].desk].name(lang)
+        text = say("not_covered", lang, market=kb.markets[market].name(lang), desk=desk)
+        buttons = [Button(say("button_officer", lang), payload("request_human"))]
+        buttons += self._topic_buttons(kb, market, lang, limit=3)
+        return Reply(NOT_COVERED_REPLY, text, buttons, result=result)
+
+    def _uncovered(self, kb, code: str, lang: str, question: str) -> Reply:
+        covered = "、".join(m.name(lang) for m in kb.markets.values()) if lang != "en" else ", ".join(
+            m.name(lang) for m in kb.markets.values())
+        text = say("uncovered_market", lang, market=kb.place_name(code, lang), covered=covered)
+        buttons = [Button(say("button_officer", lang), payload("request_human"))]
+        return Reply(UNCOVERED_MARKET, text, buttons, slots={"market": None}, market=code)
+
+    def _ask_market(self, kb, question: str, lang: str) -> Reply:
+        buttons = [Button(m.name(lang), payload("inform_market", market=code))
+                   for code, m in kb.markets.items()]
+        return Reply(ASK_MARKET, say("ask_market", lang), buttons,
+                     slots={"pending_question": question or None})
+
+    def _ask_group(self, kb, group_id: str, question: str | None, lang: str) -> Reply:
+        group = kb.groups[group_id]
+        buttons = [Button(kb.markets[m].name(lang), payload("inform_market", market=m))
+                   for m in group.markets if m in kb.markets]
+        return Reply(ASK_MARKET, say("ask_group_member", lang, group=group.name(lang)), buttons,
+                     slots={"pending_question": question or None, "market": None})
+
+    def _market_selected(self, kb, market: str, lang: str) -> Reply:
+        name = kb.markets[market].name(lang)
+        buttons = self._topic_buttons(kb, market, lang, limit=6) + self._base_buttons(lang)
+        return Reply(MARKET_SELECTED, say("market_selected", lang, market=name), buttons,
+                     slots={"market": market}, market=market)
+
+    def _topic_buttons(self, kb, market: str, lang: str, exclude: str | None = None,
+                       limit: int = 3) -> list[Button]:
+        present = set(kb.topics_with_entries(market))
+        name = kb.markets[market].name(lang)
+        buttons = []
+        for topic in SUGGESTED_TOPICS:
+            if topic in present and topic != exclude and topic in kb.topics:
+                label = say("button_topic", lang, market=name, topic=_short_topic(kb, topic, lang))
+                buttons.append(Button(clip_label(label), payload("ask_market_question",
+                                                                 market=market, topic=topic)))
+            if len(buttons) >= limit:
+                break
+        return buttons
+
+    def _base_buttons(self, lang: str) -> list[Button]:
+        return [
+            Button(say("button_events", lang), payload("ask_events")),
+            Button(say("button_officer", lang), payload("request_human")),
+        ]
+
+    def topic_suggestions(self, market: str | None, lang: str, limit: int = 3) -> list[Button]:
+        kb = self.store.get()
+        if market in kb.markets:
+            return self._topic_buttons(kb, market, lang, limit=limit)
+        return []
+
+    def desk_for(self, market: str | None, lang: str) -> str | None:
+        kb = self.store.get()
+        if market in kb.markets:
+            return kb.desks[kb.markets[market].desk].name(lang)
+        return None
+
+
+def _values(matches: list[TermMatch]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {MARKET: [], TOPIC: [], PRODUCT: [], CERTIFICATION: []}
+    for match in matches:
+        if match.value not in out[match.label]:
+            out[match.label].append(match.value)
+    return out
+
+
+def _single_market_for(kb: KnowledgeBase, certifications: list[str]) -> str | None:
+    """PSE or Giteki only exist in Japan: asking "PSE 要怎麼申請" needs no market question."""
+    markets = {e.market for e in kb.entries if e.published and set(e.certifications) & set(certifications)}
+    return markets.pop() if len(markets) == 1 else None
+
+
+def _short_topic(kb: KnowledgeBase, topic: str, lang: str) -> str:
+    """Topic names are long ("食品、化妝品與醫療器材輸入"); buttons use the first alias."""
+    term = kb.topics[topic]
+    name = term.name(lang)
+    if len(name) <= 8:
+        return name
+    aliases = term.aliases.get(lang) or ()
+    return aliases[0] if aliases else name

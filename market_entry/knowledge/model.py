@@ -1,0 +1,114 @@
+"""Immutable objects the rest of the system reads knowledge through.
+
+Frozen dataclasses so a KnowledgeBase can be shared between concurrent requests while the store
+swaps in a new one after a reload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+LANGUAGES = ("zh-TW", "en")
+
+
+def pick(texts: dict[str, str], lang: str) -> str:
+    """The text in `lang`, falling back to zh-TW (always present) when it is not written."""
+    return texts.get(lang) or texts.get("zh-TW") or next(iter(texts.values()), "")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A topic, product/industry or certification: a canonical id and the words for it."""
+
+    id: str
+    names: dict[str, str]
+    aliases: dict[str, tuple[str, ...]]
+
+    def all_aliases(self) -> tuple[str, ...]:
+        words = [*self.names.values()]
+        for group in self.aliases.values():
+            words.extend(group)
+        return tuple(dict.fromkeys(words))
+
+    def name(self, lang: str) -> str:
+        return pick(self.names, lang)
+
+
+@dataclass(frozen=True)
+class Market(Term):
+    """A market with a knowledge pack, handled by one bilateral-platform desk."""
+
+    desk: str = ""
+
+
+@dataclass(frozen=True)
+class Country(Term):
+    """A place without a pack: recognised only so the assistant can say it is not covered."""
+
+
+@dataclass(frozen=True)
+class MarketGroup(Term):
+    """A word that stands for several packs (新興市場): the assistant asks which one."""
+
+    markets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    market: str
+    topic: str
+    title: dict[str, str]
+    questions: dict[str, tuple[str, ...]]
+    answer: dict[str, str]
+    sources: tuple[Source, ...]
+    checked: date
+    review_by: date
+    products: tuple[str, ...] = ()
+    certifications: tuple[str, ...] = ()
+    volatile: bool = False
+    status: str = "published"
+    file: str = ""
+    line: int = 0
+
+    @property
+    def published(self) -> bool:
+        return self.status == "published"
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    markets: dict[str, Market]
+    entries: tuple[Entry, ...]
+    topics: dict[str, Term]
+    desks: dict[str, Term]
+    products: dict[str, Term]
+    certifications: dict[str, Term]
+    countries: dict[str, Country] = field(default_factory=dict)
+    groups: dict[str, MarketGroup] = field(default_factory=dict)
+    fingerprint: str = ""
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+    def published_entries(self, market: str | None = None) -> list[Entry]:
+        return [e for e in self.entries if e.published and (market is None or e.market == market)]
+
+    def topics_with_entries(self, market: str) -> list[str]:
+        """Topic ids that have published entries for `market`, in the fixed topic order."""
+        present = {e.topic for e in self.published_entries(market)}
+        return [t for t in self.topics if t in present]
+
+    def place_name(self, code: str, lang: str) -> str:
+        """Display name of a market, uncovered country or group code."""
+        for table in (self.markets, self.countries, self.groups):
+            if code in table:
+                return table[code].name(lang)
+        return code

@@ -1,0 +1,37 @@
+"""Which language the assistant answers in.
+
+An explicit choice ("請用英文") wins for the rest of the conversation; otherwise the assistant
+answers in the language of the message, Traditional Chinese by default.
+"""
+
+from __future__ import annotations
+
+import re
+
+from market_entry.normalise import detect_language, normalise
+
+AUTO = "auto"
+_ENGLISH = re.compile(r"英文|英語|english", re.IGNORECASE)
+_CHINESE = re.compile(r"中文|國語|華語|繁體|chinese|mandarin", re.IGNORECASE)
+
+
+def reply_language(preferred: str | None, message: str | None) -> str:
+    if preferred in ("zh-TW", "en"):
+        return preferred
+    return detect_language(message or "")
+
+
+def requested_language(message: str, current: str) -> str:
+    """The language asked for in a switch request; a bare "change language" toggles."""
+    text = normalise(message)
+    wants_en, wants_zh = bool(_ENGLISH.search(text)), bool(_CHINESE.search(text))
+    if wants_en and not wants_zh:
+        return "en"
+    if wants_zh and not wants_en:
+        return "zh-TW"
+    if wants_en and wants_zh:
+        # "不要英文，用中文" / "English instead of Chinese": the later mention is the wish.
+        last_en = max(m.start() for m in _ENGLISH.finditer(text))
+        last_zh = max(m.start() for m in _CHINESE.finditer(text))
+        return "en" if last_en > last_zh else "zh-TW"
+    return "zh-TW" if current == "en" else "en"

@@ -1,0 +1,82 @@
+"""Text normalisation shared by the NLU pipeline and the action server.
+
+Owners paste Simplified Chinese from mainland sources, type full-width letters on phone keyboards and
+mix English into Chinese sentences. Everything downstream (segmentation, gazetteers, retrieval)
+expects one canonical form: Taiwan Traditional Chinese, half-width ASCII, single spaces.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+import opencc
+
+_SPACES = re.compile(r"\s+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+@cache
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def to_halfwidth(text: str) -> str:
+    """NFKC folds full-width letters, digits and punctuation (Ｐ Ｓ Ｅ, ？) to ASCII."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def has_simplified(text: str) -> bool:
+    """True when the text contains characters that only exist in Simplified Chinese."""
+    return _converter("s2t").convert(text) != text
+
+
+def to_traditional(text: str, keep_length: bool = False) -> str:
+    """Convert Simplified Chinese to Taiwan Traditional Chinese with Taiwan vocabulary.
+
+    `s2twp` also swaps mainland words for Taiwan ones (软件 → 軟體); that can change the length, so
+    callers holding character offsets (annotated training data) ask to keep the length and get the
+    character-level conversion when the phrase-level one would move offsets.
+    """
+    if not has_simplified(text):
+        return text
+    converted = _converter("s2twp").convert(text)
+    if keep_length and len(converted) != len(text):
+        converted = _converter("s2tw").convert(text)
+        if len(converted) != len(text):
+            return text
+    return converted
+
+
+def normalise(text: str, keep_length: bool = False) -> str:
+    """Canonical form of an owner's message (see module docstring)."""
+    if keep_length:
+        folded = to_halfwidth(text)
+        if len(folded) != len(text):
+            folded = text
+        return to_traditional(folded, keep_length=True)
+    cleaned = _SPACES.sub(" ", to_halfwidth(text)).strip()
+    return to_traditional(cleaned)
+
+
+def to_simplified_projection(text: str) -> str:
+    """Character-for-character Simplified projection, used only to segment with jieba.
+
+    jieba's bundled dictionary is built from Simplified text and splits Traditional text badly
+    (小家電的 → 小家/電的). Segmenting the projection and mapping the offsets back to the original
+    keeps Traditional text intact while using the dictionary jieba was made for.
+    """
+    projected = _converter("t2s").convert(text)
+    if len(projected) == len(text):
+        return projected
+    # Phrase tables rarely change length; fall back to converting one character at a time.
+    return "".join(_converter("t2s").convert(ch) or ch for ch in text)
+
+
+def detect_language(text: str) -> str:
+    """'en' for messages written in English, otherwise 'zh-TW' (our default audience)."""
+    if _CJK.search(text):
+        return "zh-TW"
+    return "en" if _LATIN_WORD.search(text) else "zh-TW"

@@ -1,0 +1,199 @@
+"""Ranks knowledge entries for an owner's question.
+
+BM25 over segmented text (jieba words plus CJK bigrams, so a typo or an unusual split still
+overlaps), restricted to the asked market and boosted by the topic, products and certifications
+the question names. The result says what to do with it: answer the best entry, let the owner
+choose when the best few are too close to call, or admit the packs do not cover it. That decision
+is the honesty guarantee: below the threshold the assistant never answers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from market_entry.gazetteer import CERTIFICATION, MARKET, PRODUCT, TOPIC
+from market_entry.knowledge.model import Entry, KnowledgeBase
+from market_entry.normalise import normalise
+from market_entry.segmentation import Segmenter
+from market_entry.term_matcher import TermMatch
+
+ANSWER, CHOOSE, NOT_COVERED = "answer", "choose", "not_covered"
+
+_CJK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
+_WORDLIKE = re.compile(r"\w", re.UNICODE)
+
+# Words that say nothing about which rule is asked for. Kept short on purpose: a word that
+# distinguishes entries (出口, 進口, 公司) must not be here.
+STOPWORDS = frozenset(
+    """的 了 嗎 呢 吧 啊 喔 哦 耶 是 有 在 要 會 能 可以 需要 請問 請 問 想 想要 我 我們 你 你們 他們 公司的
+    什麼 甚麼 哪些 哪個 怎麼 怎樣 如何 為什麼 多少 一下 一些 相關 關於 規定 規範 問題 注意 事項 還有 那 那麼
+    這 這個 那個 和 與 及 跟 或 或是 到 去 賣 賣到 做 是否 出口 外銷 銷售 產品 商品 東西 市場 就 也 都 嗎? 呀 啦 的話 應該 一定 目前 現在 最新
+    a an the to of for in on at by and or is are do does did i we our you my me can could should
+    what which how when where who why there any about need needs needed want wants please tell
+    sell selling export exporting exports product products goods market it its this that be with from into as rules rule regulations
+    regulation requirements requirement""".split()
+)
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    k1: float = 1.2
+    b: float = 0.75
+    topic_boost: float = 0.25
+    product_boost: float = 0.15
+    certification_boost: float = 0.2
+    answer_threshold: float = 0.40
+    choose_ratio: float = 0.9
+    max_choices: int = 3
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the owner asked, with entities from the message and from the conversation so far."""
+
+    text: str
+    market: str | None = None
+    topics: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+    certifications: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry: Entry
+    score: float
+    coverage: float
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RetrievalResult:
+    decision: str
+    candidates: tuple[Candidate, ...] = ()
+    unknown_words: tuple[str, ...] = field(default=())
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+class Retriever:
+    """An index over one KnowledgeBase; build a new one when the knowledge reloads."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        segmenter: Segmenter,
+        settings: RetrievalSettings | None = None,
+    ) -> None:
+        self.kb = kb
+        self.segmenter = segmenter
+        self.settings = settings or RetrievalSettings()
+        self._entries = [e for e in kb.entries if e.published]
+        self._docs = [Counter(self.terms(self._document_text(e))) for e in self._entries]
+        self._lengths = [sum(d.values()) for d in self._docs]
+        self._avg_length = (sum(self._lengths) / len(self._lengths)) if self._lengths else 1.0
+        df: Counter[str] = Counter()
+        for doc in self._docs:
+            df.update(doc.keys())
+        n = len(self._docs)
+        self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self._unseen_idf = math.log(1 + (n + 0.5) / 0.5)
+
+    def _document_text(self, entry: Entry) -> str:
+        kb = self.kb
+        parts: list[str] = []
+        for text in entry.title.values():
+            parts += [text, text]
+        for phrasings in entry.questions.values():
+            for text in phrasings:
+                parts += [text, text]
+        parts += list(entry.answer.values())
+        for product in entry.products:
+            parts += list(kb.products[product].all_aliases())
+        for certification in entry.certifications:
+            parts += list(kb.certifications[certification].all_aliases())
+        return "\n".join(parts)
+
+    def terms(self, text: str) -> list[str]:
+        """Index terms: lower-cased words without stopwords, plus bigrams of long CJK words."""
+        out: list[str] = []
+        for word in self.segmenter.words(normalise(text).lower()):
+            if word in STOPWORDS or not _WORDLIKE.search(word):
+                continue
+            out.append(word)
+            if len(word) >= 3 and _CJK.match(word):
+                out += [word[i : i + 2] for i in range(len(word) - 1)]
+        return out
+
+    def content_terms(
+        self, query: Query, matches: Iterable[TermMatch] = (), leave_out: tuple[str, ...] = (MARKET,)
+    ) -> list[str]:
+        """Query terms that say what is asked: market names are context, not content."""
+        text = query.text
+        for match in sorted(matches, key=lambda m: m.start, reverse=True):
+            if match.label in leave_out:
+                text = text[: match.start] + " " + text[match.end :]
+        return self.terms(text)
+
+    def by_topic(self, market: str, topic: str, products: tuple[str, ...] = ()) -> list[Entry]:
+        """A market's entries on one topic, those about the owner's products first."""
+        entries = [e for e in self._entries if e.market == market and e.topic == topic]
+        return sorted(entries, key=lambda e: not (set(products) & set(e.products)))
+
+    def search(self, query: Query, matches: Iterable[TermMatch] = ()) -> RetrievalResult:
+        settings = self.settings
+        terms = self.content_terms(query, matches)
+        unknown = tuple(t for t in dict.fromkeys(terms) if t not in self._idf and len(t) > 1)
+        weights = {t: self._idf.get(t, self._unseen_idf) for t in set(terms)}
+        total_weight = sum(weights.values())
+        candidates: list[Candidate] = []
+        for index, entry in enumerate(self._entries):
+            if query.market and entry.market != query.market:
+                continue
+            doc, length = self._docs[index], self._lengths[index]
+            bm25, matched_weight = 0.0, 0.0
+            for term, idf in weights.items():
+                tf = doc.get(term, 0)
+                if not tf:
+                    continue
+                matched_weight += idf
+                norm = settings.k1 * (1 - settings.b + settings.b * length / self._avg_length)
+                bm25 += idf * tf * (settings.k1 + 1) / (tf + norm)
+            coverage = matched_weight / total_weight if total_weight else 0.0
+            score, reasons = coverage, []
+            if query.topics and entry.topic in query.topics:
+                score += settings.topic_boost
+                reasons.append(f"{TOPIC}:{entry.topic}")
+            shared_products = set(query.products) & set(entry.products)
+            if shared_products:
+                score += settings.product_boost
+                reasons.append(f"{PRODUCT}:{','.join(sorted(shared_products))}")
+            shared_certs = set(query.certifications) & set(entry.certifications)
+            if shared_certs:
+                score += settings.certification_boost
+                reasons.append(f"{CERTIFICATION}:{','.join(sorted(shared_certs))}")
+            # BM25 breaks ties between entries that cover the same words; scaled down so the
+            # decision still rests on coverage and entities, which are comparable across queries.
+            score += min(bm25, 30.0) / 300.0
+            if score > 0:
+                candidates.append(Candidate(entry, score, coverage, tuple(reasons)))
+        candidates.sort(key=lambda c: c.score, reverse=True)
+        return self._decide(candidates, unknown)
+
+    def _decide(self, candidates: list[Candidate], unknown: tuple[str, ...]) -> RetrievalResult:
+        settings = self.settings
+        if not candidates or candidates[0].score < settings.answer_threshold:
+            return RetrievalResult(NOT_COVERED, tuple(candidates[:settings.max_choices]), unknown)
+        best = candidates[0]
+        close = [
+            c for c in candidates[1 : settings.max_choices]
+            if c.score >= best.score * settings.choose_ratio and c.score >= settings.answer_threshold
+        ]
+        if close:
+            return RetrievalResult(CHOOSE, (best, *close), unknown)
+        return RetrievalResult(ANSWER, tuple(candidates[: settings.max_choices]), unknown)

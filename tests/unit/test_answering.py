@@ -1,0 +1,140 @@
+"""The market-question dialogue, without Rasa: what an owner sees turn by turn."""
+
+from datetime import date
+
+import pytest
+
+from market_entry.answering import (
+    ANSWERED,
+    ASK_MARKET,
+    CHOICES,
+    MARKET_SELECTED,
+    NOT_COVERED_REPLY,
+    UNAVAILABLE,
+    UNCOVERED_MARKET,
+    Answerer,
+    Context,
+)
+from market_entry.knowledge import KnowledgeStore
+
+
+@pytest.fixture
+def answerer(small_knowledge):
+    return Answerer(KnowledgeStore(small_knowledge, today=lambda: date(2026, 11, 27)))
+
+
+def test_answer_carries_source_date_and_follow_ups(answerer):
+    reply = answerer.respond("我們是做小家電的，想賣到日本需要什麼認證？", "zh-TW", Context())
+    assert reply.kind == ANSWERED and reply.entry.id == "jp-certification-pse"
+    assert "PSE" in reply.text
+    assert "資料來源：METI PSE https://www.meti.go.jp/policy/consumer_safety/" in reply.text
+    assert "最後查核日期：2026-11-01" in reply.text
+    payloads = [b.payload for b in reply.buttons]
+    assert '/ask_market_question{"market":"jp","topic":"labelling"}' in payloads
+    assert "/ask_events" in payloads and "/request_human" in payloads
+    assert all(len(b.title) <= 20 for b in reply.buttons)
+    assert reply.slots["market"] == "jp" and reply.slots["topic"] == "certification"
+
+
+def test_english_answer(answerer):
+    reply = answerer.respond("What certification do appliances need for Japan?", "en", Context())
+    assert reply.entry.id == "jp-certification-pse"
+    assert "Source: METI PSE" in reply.text and "Last checked: 2026-11-01" in reply.text
+
+
+def test_english_falls_back_to_chinese_text_with_a_note(answerer):
+    reply = answerer.respond("Do Bluetooth devices need approval in Japan?", "en", Context())
+    assert reply.entry.id == "jp-certification-giteki"
+    assert "only available in Traditional Chinese" in reply.text
+
+
+def test_missing_market_is_asked_then_the_question_is_answered(answerer):
+    first = answerer.respond("小家電出口需要什麼認證？", "zh-TW", Context())
+    assert first.kind == ASK_MARKET
+    assert {b.payload for b in first.buttons} >= {'/inform_market{"market":"jp"}'}
+    pending = first.slots["pending_question"]
+    second = answerer.respond("日本", "zh-TW", Context(pending_question=pending))
+    assert second.kind == ANSWERED and second.entry.id == "jp-certification-pse"
+    assert second.slots["pending_question"] is None
+
+
+def test_market_button_payload_answers_the_pending_question(answerer):
+    reply = answerer.respond('/inform_market{"market":"jp"}', "zh-TW",
+                             Context(pending_question="小家電需要什麼認證"), {"market": "jp"})
+    assert reply.entry.id == "jp-certification-pse"
+
+
+def test_follow_up_uses_the_conversation_context(answerer):
+    reply = answerer.respond("那標籤呢？", "zh-TW",
+                             Context(market="jp", topic="certification", product="appliances"))
+    assert reply.kind == ANSWERED and reply.entry.id == "jp-labelling-household"
+
+
+def test_follow_up_without_product_lets_the_owner_choose(answerer):
+    reply = answerer.respond("那標籤呢？", "zh-TW", Context(market="jp"))
+    assert reply.kind == CHOICES
+    assert {b.payload for b in reply.buttons} >= {
+        '/ask_market_question{"entry_id":"jp-labelling-food"}',
+        '/ask_market_question{"entry_id":"jp-labelling-household"}',
+    }
+
+
+def test_choice_button_answers_that_entry(answerer):
+    reply = answerer.respond('/ask_market_question{"entry_id":"jp-labelling-food"}', "zh-TW",
+                             Context(market="jp"), {"entry_id": "jp-labelling-food"})
+    assert reply.entry.id == "jp-labelling-food"
+
+
+def test_same_question_for_another_market(answerer):
+    reply = answerer.respond("那美國呢？", "zh-TW",
+                             Context(market="jp", last_question="小家電需要什麼認證"))
+    assert reply.kind == NOT_COVERED_REPLY  # the small US pack has only tariffs
+
+
+def test_uncovered_market_is_admitted_honestly(answerer):
+    reply = answerer.respond("賣到巴西需要什麼認證？", "zh-TW", Context())
+    assert reply.kind == UNCOVERED_MARKET
+    assert "巴西" in reply.text and "日本" in reply.text
+    assert reply.buttons[0].payload == "/request_human"
+
+
+def test_uncovered_topic_says_so_and_offers_an_officer(answerer):
+    reply = answerer.respond("日本的太空旅遊執照怎麼申請？", "zh-TW", Context())
+    assert reply.kind == NOT_COVERED_REPLY
+    assert "臺日窗口" in reply.text and "還沒有涵蓋" in reply.text
+    assert reply.buttons[0].payload == "/request_human"
+
+
+def test_group_word_asks_which_member(answerer):
+    reply = answerer.respond("新興市場的食品規定", "zh-TW", Context())
+    assert reply.kind == ASK_MARKET
+    assert [b.payload for b in reply.buttons] == ['/inform_market{"market":"vn"}']
+
+
+def test_market_alone_offers_topics(answerer):
+    reply = answerer.respond("日本", "zh-TW", Context())
+    assert reply.kind == MARKET_SELECTED
+    assert any("topic" in b.payload for b in reply.buttons)
+
+
+def test_topic_button(answerer):
+    reply = answerer.respond('/ask_market_question{"market":"us","topic":"tariffs"}', "zh-TW",
+                             Context(), {"market": "us", "topic": "tariffs"})
+    assert reply.entry.id == "us-tariffs-overview"
+    assert "變動頻繁" in reply.text  # volatile entries always warn
+
+
+def test_simplified_chinese_is_understood(answerer):
+    reply = answerer.respond("我们是做小家电的，想卖到日本需要什么认证？", "zh-TW", Context())
+    assert reply.entry.id == "jp-certification-pse"
+
+
+def test_certification_implies_its_only_market(answerer):
+    reply = answerer.respond("PSE 要怎麼申請？", "zh-TW", Context())
+    assert reply.kind == ANSWERED and reply.entry.id == "jp-certification-pse"
+
+
+def test_no_valid_knowledge_is_said_plainly(tmp_path):
+    (tmp_path / "k").mkdir()
+    reply = Answerer(KnowledgeStore(tmp_path / "k")).respond("日本認證", "zh-TW", Context())
+    assert reply.kind == UNAVAILABLE and "暫時無法使用" in reply.text

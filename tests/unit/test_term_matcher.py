@@ -1,0 +1,49 @@
+from market_entry.gazetteer import term_patterns
+from market_entry.knowledge import load_knowledge
+from market_entry.term_matcher import TermMatcher
+from tests.conftest import REAL_KNOWLEDGE
+
+
+def found(text: str) -> set[tuple[str, str]]:
+    matcher = TermMatcher(term_patterns(load_knowledge(REAL_KNOWLEDGE)))
+    return {(m.label, m.value) for m in matcher.find(text)}
+
+
+def test_market_product_and_topic_in_a_taiwanese_question():
+    assert found("我們是做小家電的，想賣到日本需要什麼認證？") == {
+        ("product", "appliances"), ("market", "jp"), ("topic", "certification"),
+    }
+
+
+def test_longest_match_wins_within_a_label():
+    assert ("market", "id") in found("想賣到印度尼西亞")
+    assert ("market", "in") not in found("想賣到印度尼西亞")
+
+
+def test_short_upper_case_aliases_are_case_sensitive_and_whole_words():
+    assert ("market", "us") in found("export to the US")
+    assert ("market", "us") not in found("please help us")
+    assert ("market", "eu") not in found("we reuse packaging")
+    assert ("market", "eu") in found("a business in europe")
+
+
+def test_english_matching_ignores_case_for_longer_words():
+    assert {("market", "jp"), ("certification", "pse")} <= found("PSE mark for JAPAN")
+
+
+def test_member_states_cities_groups_and_uncovered_countries():
+    assert ("market", "eu") in found("出口德國")
+    assert ("market", "jp") in found("東京的通路")
+    assert ("market", "emerging") in found("新南向市場")
+    assert ("market", "kr") in found("韓國的關稅")
+
+
+def test_an_alias_added_to_a_pack_is_recognised(tmp_path):
+    from tests.conftest import write_knowledge
+
+    root = write_knowledge(tmp_path / "k")
+    market = root / "markets/jp/market.yml"
+    market.write_text(market.read_text("utf-8").replace("[日本,", "[扶桑國, 日本,"), "utf-8")
+    matcher = TermMatcher(term_patterns(load_knowledge(root)))
+    assert [(m.label, m.value, m.text) for m in matcher.find("扶桑國的認證")][0] == (
+        "market", "jp", "扶桑國")
