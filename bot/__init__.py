@@ -1,0 +1,1 @@
+"""Rasa-side code of the assistant: custom NLU components, stores and channels."""

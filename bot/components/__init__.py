@@ -1,0 +1,1 @@
+"""Custom NLU graph components registered with Rasa's DefaultV1Recipe."""
