@@ -1,0 +1,71 @@
+"""action_fallback: what happens when the NLU is not confident.
+
+First it tries the knowledge packs (a clear market question can still be answered), then asks
+the owner to rephrase with suggestions; the second failure in a row offers a trade officer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import adapters, runtime
+from market_entry.answering import ANSWERED, Button, payload
+from market_entry.knowledge.model import pick
+from market_entry.phrases import clip_label, say
+
+OFFER_OFFICER_AFTER = 2
+
+
+class ActionFallback(Action):
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        lang = adapters.language(tracker)
+        text = tracker.latest_message.get("text") or ""
+        answerer = runtime.answerer()
+        context = adapters.context(tracker)
+        terms = answerer.find_terms(text) if text and not text.startswith("/") else []
+        if terms and context.market is not None or any(t.label == "market" for t in terms):
+            reply = answerer.respond(text, lang, context)
+            if reply.kind == ANSWERED:
+                return adapters.send(dispatcher, reply)
+
+        count = int(tracker.get_slot("fallback_count") or 0) + 1
+        if count >= OFFER_OFFICER_AFTER:
+            dispatcher.utter_message(
+                text=say("fallback_officer", lang),
+                buttons=adapters.buttons([Button(say("button_officer", lang),
+                                                 payload("request_human"))]),
+            )
+            return [SlotSet("fallback_count", 0.0)]
+
+        suggestions = suggestion_buttons(text, lang, context)
+        if suggestions:
+            dispatcher.utter_message(text=say("rephrase", lang),
+                                     buttons=adapters.buttons(suggestions))
+        else:
+            dispatcher.utter_message(text=say("rephrase_no_suggestion", lang),
+                                     buttons=adapters.buttons(
+                                         answerer.topic_suggestions(context.market, lang)))
+        return [SlotSet("fallback_count", float(count))]
+
+
+def suggestion_buttons(text: str, lang: str, context) -> list[Button]:
+    """Entries the message partly matches, offered as "did you mean" buttons."""
+    answerer = runtime.answerer()
+    reply = answerer.respond(text, lang, context) if text and not text.startswith("/") else None
+    if reply is None or reply.result is None:
+        return []
+    return [
+        Button(clip_label(pick(c.entry.title, lang)),
+               payload("ask_market_question", entry_id=c.entry.id))
+        for c in reply.result.candidates
+        if c.coverage >= 0.2
+    ][:3]
