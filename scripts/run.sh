@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Sets up everything on a fresh machine and runs the assistant:
+# Redis (unless REDIS_URL is given), the action server, and the Rasa server with the REST and
+# socket.io channels. Ctrl-C stops all of it.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+RASA_PORT="${RASA_PORT:-5005}"
+ACTION_PORT="${ACTION_PORT:-5055}"
+RASA_HOST="${RASA_HOST:-127.0.0.1}"
+export MAX_MESSAGE_CHARS="${MAX_MESSAGE_CHARS:-1000}"
+
+ensure_bot_env
+
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  log "Stopping"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -n "${OWN_REDIS_DIR:-}" ] && stop_redis "$OWN_REDIS_DIR"
+}
+trap cleanup EXIT INT TERM
+
+if [ -z "${REDIS_URL:-}" ]; then
+  OWN_REDIS_DIR="$ROOT/.data/redis"
+  port="${REDIS_PORT:-6379}"
+  start_redis "$port" "$OWN_REDIS_DIR"
+  export REDIS_URL="redis://127.0.0.1:$port/0"
+else
+  wait_for_redis "$REDIS_URL"
+fi
+
+ensure_model
+token="$(api_token)"
+export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"
+
+log "Starting the action server on 127.0.0.1:$ACTION_PORT"
+(cd "$ROOT" && SANIC_HOST=127.0.0.1 exec "$BOT_PY" -m actions.server --port "$ACTION_PORT") &
+pids+=($!)
+wait_for_http "http://127.0.0.1:$ACTION_PORT/health" "The action server" "${pids[-1]}"
+
+cors=()
+[ -n "${CORS_ORIGINS:-}" ] && cors=(--cors $CORS_ORIGINS)
+log "Starting the Rasa server on $RASA_HOST:$RASA_PORT"
+(cd "$ROOT" && exec "$BOT_VENV/bin/rasa" run --model "$MODEL_PATH" \
+   --endpoints bot/endpoints.yml --credentials bot/credentials.yml \
+   --interface "$RASA_HOST" --port "$RASA_PORT" --enable-api --auth-token "$token" \
+   "${cors[@]}" --quiet) &
+pids+=($!)
+wait_for_http "http://127.0.0.1:$RASA_PORT/" "The Rasa server" "${pids[-1]}"
+
+cat >&2 <<TXT
+
+  The assistant is running.
+    Chat in this terminal:  $BOT_PY scripts/chat.py
+    REST channel:           curl -s localhost:$RASA_PORT/webhooks/rest/webhook \\
+                              -H 'Content-Type: application/json' \\
+                              -d '{"sender":"me","message":"我們是做小家電的，想賣到日本需要什麼認證？"}'
+    socket.io channel:      ws://localhost:$RASA_PORT/socket.io
+    HTTP API token:         in .secrets/rasa_api_token (or RASA_API_TOKEN)
+  Ctrl-C stops everything.
+
+TXT
+wait -n "${pids[@]}"
+log "A service exited; stopping the others."
