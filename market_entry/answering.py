@@ -34,6 +34,8 @@ NOT_COVERED_REPLY = "not_covered"
 UNCOVERED_MARKET = "uncovered_market"
 MARKET_SELECTED = "market_selected"
 UNAVAILABLE = "unavailable"
+UNCLEAR = "unclear"
+UNCLEAR_SHARE = 0.5
 
 MAX_TOPIC_CHOICES = 6
 
@@ -169,6 +171,10 @@ class Answerer:
                 return self._ask_market(kb, "", lang)
             return self._market_selected(kb, market, lang)
         if market is None:
+            if not matches and content and retriever.unknown_share(content) >= UNCLEAR_SHARE:
+                # Nothing market-related and mostly words the packs never use ("how do I cook
+                # fried rice"): asking "which market?" would be absurd.
+                return Reply(UNCLEAR, say("rephrase_no_suggestion", lang), self._base_buttons(lang))
             return self._ask_market(kb, clean, lang)
         if question != clean:
             # "日本" answering "which market?", or "那美國呢？": the earlier question, re-read.

@@ -140,6 +140,13 @@ class Retriever:
                 text = text[: match.start] + " " + text[match.end :]
         return self.terms(text)
 
+    def unknown_share(self, terms: list[str]) -> float:
+        """Share of the distinct query words that appear nowhere in the packs."""
+        distinct = {t for t in terms if len(t) > 1}
+        if not distinct:
+            return 0.0
+        return sum(1 for t in distinct if t not in self._idf) / len(distinct)
+
     def by_topic(self, market: str, topic: str, products: tuple[str, ...] = ()) -> list[Entry]:
         """A market's entries on one topic, those about the owner's products first."""
         entries = [e for e in self._entries if e.market == market and e.topic == topic]

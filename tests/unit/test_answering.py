@@ -11,6 +11,7 @@ from market_entry.answering import (
     MARKET_SELECTED,
     NOT_COVERED_REPLY,
     UNAVAILABLE,
+    UNCLEAR,
     UNCOVERED_MARKET,
     Answerer,
     Context,
@@ -138,3 +139,12 @@ def test_no_valid_knowledge_is_said_plainly(tmp_path):
     (tmp_path / "k").mkdir()
     reply = Answerer(KnowledgeStore(tmp_path / "k")).respond("日本認證", "zh-TW", Context())
     assert reply.kind == UNAVAILABLE and "暫時無法使用" in reply.text
+
+
+def test_unrelated_question_is_not_met_with_which_market(answerer):
+    reply = answerer.respond("how do I cook fried rice", "en", Context())
+    assert reply.kind == UNCLEAR and "rephrase" in reply.text
+
+
+def test_generic_export_question_still_asks_for_the_market(answerer):
+    assert answerer.respond("出口要注意哪些規定？", "zh-TW", Context()).kind == ASK_MARKET
