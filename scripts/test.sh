@@ -27,7 +27,7 @@ rm -rf results && mkdir -p results
   --fail-on-prediction-errors --quiet
 
 log "Held-out NLU evaluation (tests/nlu/holdout.yml, never trained on)"
-"$RASA" test nlu --model "$MODEL_PATH" --nlu tests/nlu/holdout.yml --out results/nlu --quiet \
+"$RASA" test nlu --model "$MODEL_PATH" --domain bot/domain.yml --nlu tests/nlu/holdout.yml --out results/nlu --quiet \
   >/dev/null
 "$BOT_PY" scripts/nlu_report.py results/nlu
 
