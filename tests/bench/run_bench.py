@@ -1,0 +1,194 @@
+"""Benchmark of the assistant on this machine; prints figures, asserts nothing.
+
+    make bench            (or: python -m tests.bench.run_bench)
+
+Measures, through the REST channel of the real servers: reply latency p50/p95 at concurrency 1
+and 8 and throughput at 8; retrieval time per query in-process; full training time; server
+memory. A stock `rasa init` bot is trained and measured in the same run as the reference.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psutil
+import yaml
+
+from tests.e2e.harness import REPO, VENV_BIN, Services, free_port, http_ok, latest_model, wait_until
+
+QUESTIONS = sorted((REPO / "tests/e2e/questions").glob("*.yml"))
+REQUESTS_SERIAL = int(os.environ.get("BENCH_SERIAL", 60))
+REQUESTS_CONCURRENT = int(os.environ.get("BENCH_CONCURRENT", 160))
+CONCURRENCY = 8
+
+
+def questions() -> list[str]:
+    out = []
+    for path in QUESTIONS:
+        out += [q["text"] for q in yaml.safe_load(path.read_text("utf-8"))["questions"]]
+    return out
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def post(url: str, sender: str, text: str) -> float:
+    body = json.dumps({"sender": sender, "message": text}).encode()
+    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=120) as response:
+        response.read()
+    return time.perf_counter() - started
+
+
+def load(url: str, messages: list[str], total: int, concurrency: int) -> dict:
+    jobs = [(f"bench-{concurrency}-{i % 40}", messages[i % len(messages)]) for i in range(total)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        latencies = list(pool.map(lambda job: post(url, *job), jobs))
+    elapsed = time.perf_counter() - started
+    return {
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p95_ms": 1000 * percentile(latencies, 95),
+        "throughput": total / elapsed,
+    }
+
+
+def rss_mb(process: subprocess.Popen) -> float:
+    parent = psutil.Process(process.pid)
+    members = [parent, *parent.children(recursive=True)]
+    return sum(p.memory_info().rss for p in members if p.is_running()) / 2**20
+
+
+def measure_assistant(workdir: Path) -> dict:
+    services = Services(workdir, latest_model())
+    services.start_all()
+    try:
+        url = f"{services.rasa_url}/webhooks/rest/webhook"
+        messages = questions()
+        for text in messages[:5]:
+            post(url, "warm-up", text)
+        serial = load(url, messages, REQUESTS_SERIAL, 1)
+        concurrent = load(url, messages, REQUESTS_CONCURRENT, CONCURRENCY)
+        return {
+            "c1": serial,
+            "c8": concurrent,
+            "rasa_rss_mb": rss_mb(services.processes["rasa"]),
+            "actions_rss_mb": rss_mb(services.processes["actions"]),
+        }
+    finally:
+        services.stop_all()
+
+
+def measure_reference(workdir: Path) -> dict:
+    """A stock `rasa init` bot, trained and served the same way, on the same machine."""
+    project = workdir / "rasa-init"
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    started = time.perf_counter()
+    subprocess.run([str(VENV_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(project)],
+                   cwd=workdir, env=env, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    init_seconds = time.perf_counter() - started
+    model = next((project / "models").glob("*.tar.gz"))
+    port = free_port()
+    log = open(workdir / "reference.log", "wb")
+    process = subprocess.Popen([str(VENV_BIN / "rasa"), "run", "--model", str(model), "--port",
+                                str(port), "--interface", "127.0.0.1"], cwd=project, env=env,
+                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_until(lambda: http_ok(f"http://127.0.0.1:{port}/webhooks/rest/"), 300,
+                   "The reference bot", process)
+        url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+        messages = ["hello", "I am sad", "yes", "goodbye", "are you a bot?", "great"]
+        for text in messages:
+            post(url, "warm-up", text)
+        return {
+            "c1": load(url, messages, REQUESTS_SERIAL, 1),
+            "c8": load(url, messages, REQUESTS_CONCURRENT, CONCURRENCY),
+            "rss_mb": rss_mb(process),
+            "init_and_train_s": init_seconds,
+        }
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def measure_retrieval() -> dict:
+    sys.path.insert(0, str(REPO))
+    from market_entry.answering import Answerer, Context
+    from market_entry.knowledge import KnowledgeStore
+
+    answerer = Answerer(KnowledgeStore(REPO / "knowledge"))
+    messages = questions()
+    answerer.respond(messages[0], "zh-TW", Context())  # builds the index
+    timings = []
+    for _ in range(5):
+        for text in messages:
+            started = time.perf_counter()
+            answerer.respond(text, "zh-TW", Context())
+            timings.append(time.perf_counter() - started)
+    started = time.perf_counter()
+    answerer._built_for = None
+    answerer.respond(messages[0], "zh-TW", Context())
+    rebuild = time.perf_counter() - started
+    return {"p50_ms": 1000 * statistics.median(timings), "p95_ms": 1000 * percentile(timings, 95),
+            "queries": len(timings), "index_build_ms": 1000 * rebuild}
+
+
+def measure_training(workdir: Path) -> float:
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
+           "PYTHONPATH": str(REPO)}
+    started = time.perf_counter()
+    subprocess.run([str(VENV_BIN / "rasa"), "train", "--config", "config.yml", "--domain",
+                    "bot/domain.yml", "--data", "data", "--out", str(workdir / "models"),
+                    "--force", "--quiet"], cwd=REPO, env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        retrieval = measure_retrieval()
+        print(f"retrieval+answer per query: p50 {retrieval['p50_ms']:.2f} ms, p95 "
+              f"{retrieval['p95_ms']:.2f} ms over {retrieval['queries']} queries; index build "
+              f"{retrieval['index_build_ms']:.0f} ms", flush=True)
+        training = measure_training(workdir)
+        print(f"full training (rasa train --force): {training:.0f} s", flush=True)
+        ours = measure_assistant(workdir)
+        ref = measure_reference(workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print()
+    print("| figure | this assistant | stock `rasa init` bot |")
+    print("|---|---|---|")
+    print(f"| reply p50 / p95, concurrency 1 | {ours['c1']['p50_ms']:.0f} / {ours['c1']['p95_ms']:.0f} ms "
+          f"| {ref['c1']['p50_ms']:.0f} / {ref['c1']['p95_ms']:.0f} ms |")
+    print(f"| reply p50 / p95, concurrency 8 | {ours['c8']['p50_ms']:.0f} / {ours['c8']['p95_ms']:.0f} ms "
+          f"| {ref['c8']['p50_ms']:.0f} / {ref['c8']['p95_ms']:.0f} ms |")
+    print(f"| throughput, concurrency 8 | {ours['c8']['throughput']:.1f} replies/s "
+          f"| {ref['c8']['throughput']:.1f} replies/s |")
+    print(f"| memory (RSS) | Rasa {ours['rasa_rss_mb']:.0f} MB + actions {ours['actions_rss_mb']:.0f} MB "
+          f"| {ref['rss_mb']:.0f} MB |")
+    print(f"| training | {training:.0f} s | {ref['init_and_train_s']:.0f} s (init + train) |")
+    ratio = ours["c8"]["throughput"] / ref["c8"]["throughput"]
+    print(f"\nthroughput ratio vs reference: {ratio:.2f} (target ≥ 0.8); retrieval p95 "
+          f"{retrieval['p95_ms']:.2f} ms (target < 5 ms); training {training:.0f} s (target < 300 s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
