@@ -10,7 +10,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from market_entry.gazetteer import CERTIFICATION, MARKET, PRODUCT, TOPIC, term_patterns
+from market_entry.gazetteer import (
+    CERTIFICATION,
+    MARKET,
+    PRODUCT,
+    TOPIC,
+    domain_words,
+    term_patterns,
+)
 from market_entry.knowledge.model import Entry, KnowledgeBase, pick
 from market_entry.knowledge.store import KnowledgeStore
 from market_entry.normalise import normalise
@@ -103,15 +110,19 @@ class Answerer:
         self._built_for: str | None = None
         self._retriever: Retriever | None = None
         self._matcher: TermMatcher | None = None
+        self._segmenter: Segmenter | None = None
 
     # -- indexes, rebuilt when the knowledge changes -------------------------------------------
     def _indexes(self) -> tuple[KnowledgeBase, Retriever, TermMatcher]:
         kb = self.store.get()
         if self._built_for != kb.fingerprint or self._retriever is None:
-            from market_entry.gazetteer import domain_words
-
-            segmenter = Segmenter(domain_words(kb))
-            self._retriever = Retriever(kb, segmenter, self.settings)
+            # One segmenter for the process: loading jieba's dictionary takes most of a second,
+            # so a reload only adds the new domain words to it.
+            if self._segmenter is None:
+                self._segmenter = Segmenter(domain_words(kb))
+            else:
+                self._segmenter.add_words(domain_words(kb))
+            self._retriever = Retriever(kb, self._segmenter, self.settings)
             self._matcher = TermMatcher(term_patterns(kb))
             self._built_for = kb.fingerprint
         return kb, self._retriever, self._matcher

@@ -33,21 +33,35 @@ find_python310() {
   return 1
 }
 
-# Create .venv-bot and install the pinned packages; skipped when the lock file is unchanged.
-ensure_bot_env() {
-  local stamp="$BOT_VENV/.lock-sha256" want
-  want="$(sha256sum "$ROOT/requirements/bot.lock" | cut -d' ' -f1)"
-  if [ -x "$BOT_PY" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+# ensure_env VENV PYTHON LOCKFILE: create a virtual environment and install a lock file's pinned
+# packages; skipped when the lock file is unchanged since the last install. Each Python
+# environment of the project (the bot's today; the services' later) is one call of this.
+ensure_env() {
+  local venv="$1" py="$2" lock="$3" stamp want
+  stamp="$venv/.lock-sha256"
+  want="$(sha256sum "$lock" | cut -d' ' -f1)"
+  if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
     return 0
   fi
-  local py
-  py="$(find_python310)" || die "Python 3.10 is required (Rasa 3.6 supports 3.8-3.10). Install it, e.g. 'pyenv install 3.10', or set PYTHON310=/path/to/python3.10."
-  log "Creating the bot environment with $("$py" --version) in $BOT_VENV (about 2 minutes)"
-  "$py" -m venv "$BOT_VENV"
-  "$BOT_PY" -m pip install --quiet --upgrade "pip<25" "setuptools<71" "wheel==0.45.1"
-  "$BOT_PY" -m pip install --quiet --no-deps -r "$ROOT/requirements/bot.lock"
-  "$BOT_PY" -m pip check >/dev/null || log "pip check reports conflicts (see '$BOT_PY -m pip check')"
+  log "Creating $venv with $("$py" --version 2>&1) from ${lock#"$ROOT"/} (a few minutes)"
+  "$py" -m venv "$venv"
+  if ! { "$venv/bin/python" -m pip install --upgrade "pip<25" "setuptools<71" "wheel==0.45.1" &&
+         "$venv/bin/python" -m pip install --no-deps -r "$lock"; } >"$venv/install.log" 2>&1; then
+    tail -n 30 "$venv/install.log" >&2
+    die "Installing ${lock#"$ROOT"/} failed (full log: $venv/install.log)."
+  fi
+  "$venv/bin/python" -m pip check >/dev/null 2>&1 || log "pip check reports conflicts (see '$venv/bin/python -m pip check')"
   echo "$want" > "$stamp"
+}
+
+# The bot environment: Rasa 3.6 needs Python 3.10.
+ensure_bot_env() {
+  local py
+  if [ -x "$BOT_PY" ] && [ "$(cat "$BOT_VENV/.lock-sha256" 2>/dev/null)" = "$(sha256sum "$ROOT/requirements/bot.lock" | cut -d' ' -f1)" ]; then
+    return 0
+  fi
+  py="$(find_python310)" || die "Python 3.10 is required (Rasa 3.6 supports 3.8-3.10). Install it, e.g. 'pyenv install 3.10', or set PYTHON310=/path/to/python3.10."
+  ensure_env "$BOT_VENV" "$py" "$ROOT/requirements/bot.lock"
 }
 
 redis_server_binary() {
