@@ -29,8 +29,26 @@ def to_halfwidth(text: str) -> str:
 
 
 def has_simplified(text: str) -> bool:
-    """True when the text contains characters that only exist in Simplified Chinese."""
-    return _converter("s2t").convert(text) != text
+    """True when the text reads as Simplified Chinese.
+
+    A few characters are common in Taiwanese writing yet count as Simplified to OpenCC (台 in 台灣,
+    干, 准): a Traditional message containing them must not be rewritten (s2twp would also turn
+    文件 into 檔案). So the text counts as Simplified only when it has more characters that
+    Simplified conversion would change than characters that are Traditional-only.
+    """
+    to_traditional = _converter("s2t").convert(text)
+    to_simplified = _converter("t2s").convert(text)
+    if to_traditional == text:
+        return False
+    if len(to_traditional) != len(text) or len(to_simplified) != len(text):
+        return to_simplified == text
+    simplified = traditional = 0
+    for original, as_traditional, as_simplified in zip(text, to_traditional, to_simplified):
+        if as_simplified != original:
+            traditional += 1
+        elif as_traditional != original:
+            simplified += 1
+    return simplified > traditional
 
 
 def to_traditional(text: str, keep_length: bool = False) -> str:

@@ -25,3 +25,10 @@ def test_language_detection():
     assert detect_language("What certification do I need for Japan?") == "en"
     assert detect_language("日本 PSE 認證") == "zh-TW"
     assert detect_language("123") == "zh-TW"
+
+
+def test_taiwanese_text_with_shared_characters_is_not_rewritten():
+    for text in ("台灣公司的技術文件", "進出口代碼和藍牙耳機", "嬰兒床出口美國", "批准文件"):
+        assert normalise(text) == text
+    assert not has_simplified("台灣的文件")
+    assert has_simplified("台湾公司的文件")
