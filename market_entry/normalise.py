@@ -43,7 +43,7 @@ def has_simplified(text: str) -> bool:
     if len(to_traditional) != len(text) or len(to_simplified) != len(text):
         return to_simplified == text
     simplified = traditional = 0
-    for original, as_traditional, as_simplified in zip(text, to_traditional, to_simplified):
+    for original, as_traditional, as_simplified in zip(text, to_traditional, to_simplified, strict=True):
         if as_simplified != original:
             traditional += 1
         elif as_traditional != original:
