@@ -47,7 +47,10 @@ def buttons(items: list[Button]) -> list[dict[str, str]]:
     return [{"title": b.title, "payload": b.payload} for b in items]
 
 
-def send(dispatcher: CollectingDispatcher, reply: Reply) -> list[dict[str, Any]]:
+def send(dispatcher: CollectingDispatcher, reply: Reply, tracker: Tracker) -> list[dict[str, Any]]:
+    """Sends the reply; returns SlotSet events only for slots whose value changes, since every
+    event is stored in the tracker and re-read on each later turn."""
     dispatcher.utter_message(text=reply.text, buttons=buttons(reply.buttons),
                              json_message=reply.card())
-    return [SlotSet(name, value) for name, value in reply.slots.items()]
+    return [SlotSet(name, value) for name, value in reply.slots.items()
+            if tracker.get_slot(name) != value]

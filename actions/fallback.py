@@ -35,7 +35,7 @@ class ActionFallback(Action):
         if terms and context.market is not None or any(t.label == "market" for t in terms):
             reply = answerer.respond(text, lang, context)
             if reply.kind == ANSWERED:
-                return adapters.send(dispatcher, reply)
+                return adapters.send(dispatcher, reply, tracker)
 
         count = int(tracker.get_slot("fallback_count") or 0) + 1
         if count >= OFFER_OFFICER_AFTER:

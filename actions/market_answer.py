@@ -33,7 +33,7 @@ class ActionAnswerQuestion(Action):
                  reply.entry.id if reply.entry else None, reply.market)
         if reply.kind == NOT_COVERED_REPLY:
             note_unanswered(text, reply.market)
-        return adapters.send(dispatcher, reply)
+        return adapters.send(dispatcher, reply, tracker)
 
 
 def note_unanswered(question: str, market: str | None) -> None:
