@@ -165,13 +165,13 @@ class Answerer:
 
         # Which market? The message first, then the conversation, then a certification that
         # exists in only one market (PSE is Japanese), otherwise ask.
-        market = next((m for m in markets if m in kb.markets), None)
+        market = next((m for m in markets if m in kb.destinations()), None)
         if market is None and markets:
             first = markets[0]
             if first in kb.groups:
                 return self._ask_group(kb, first, clean or context.pending_question, lang)
             return self._uncovered(kb, first, lang, clean)
-        market = market or (context.market if context.market in kb.markets else None)
+        market = market or (context.market if context.market in kb.destinations() else None)
         if market is None:
             market = _single_market_for(kb, certifications)
 
@@ -284,15 +284,15 @@ class Answerer:
         return Reply(NOT_COVERED_REPLY, text, buttons, result=result)
 
     def _uncovered(self, kb, code: str, lang: str, question: str) -> Reply:
-        covered = "、".join(m.name(lang) for m in kb.markets.values()) if lang != "en" else ", ".join(
-            m.name(lang) for m in kb.markets.values())
+        separator = ", " if lang == "en" else "、"
+        covered = separator.join(m.name(lang) for m in kb.destinations().values())
         text = say("uncovered_market", lang, market=kb.place_name(code, lang), covered=covered)
         buttons = [Button(say("button_officer", lang), payload("request_human"))]
         return Reply(UNCOVERED_MARKET, text, buttons, slots={"market": None}, market=code)
 
     def _ask_market(self, kb, question: str, lang: str) -> Reply:
         buttons = [Button(m.name(lang), payload("inform_market", market=code))
-                   for code, m in kb.markets.items()]
+                   for code, m in kb.destinations().items()]
         return Reply(ASK_MARKET, say("ask_market", lang), buttons,
                      slots={"pending_question": question or None})
 
@@ -331,13 +331,13 @@ class Answerer:
 
     def topic_suggestions(self, market: str | None, lang: str, limit: int = 3) -> list[Button]:
         kb = self.store.get()
-        if market in kb.markets:
+        if market in kb.destinations():
             return self._topic_buttons(kb, market, lang, limit=limit)
         return []
 
     def desk_for(self, market: str | None, lang: str) -> str | None:
         kb = self.store.get()
-        if market in kb.markets:
+        if market in kb.destinations():
             return kb.desks[kb.markets[market].desk].name(lang)
         return None
 

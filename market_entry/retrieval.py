@@ -148,9 +148,10 @@ class Retriever:
         return sum(1 for t in distinct if t not in self._idf) / len(distinct)
 
     def by_topic(self, market: str, topic: str, products: tuple[str, ...] = ()) -> list[Entry]:
-        """A market's entries on one topic, those about the owner's products first."""
-        entries = [e for e in self._entries if e.market == market and e.topic == topic]
-        return sorted(entries, key=lambda e: not (set(products) & set(e.products)))
+        """Entries on one topic for a market: its own before Taiwan-side ones, those about the
+        owner's products first within each."""
+        entries = [e for e in self._entries if e.topic == topic and self.kb.serves(e, market)]
+        return sorted(entries, key=lambda e: (e.market != market, not set(products) & set(e.products)))
 
     def search(self, query: Query, matches: Iterable[TermMatch] = ()) -> RetrievalResult:
         settings = self.settings
@@ -160,7 +161,7 @@ class Retriever:
         total_weight = sum(weights.values())
         candidates: list[Candidate] = []
         for index, entry in enumerate(self._entries):
-            if query.market and entry.market != query.market:
+            if query.market and not self.kb.serves(entry, query.market):
                 continue
             doc, length = self._docs[index], self._lengths[index]
             bm25, matched_weight = 0.0, 0.0

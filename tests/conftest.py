@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 REAL_KNOWLEDGE = REPO / "knowledge"
@@ -123,11 +124,12 @@ def write_knowledge(root: Path, extra: dict[str, str] | None = None) -> Path:
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
-    # The shared countries.yml lists groups over all packs; keep only what this folder has.
-    countries = (root / "countries.yml").read_text("utf-8")
-    (root / "countries.yml").write_text(
-        countries.replace("markets: [vn, in, id, th]", "markets: [vn]"), encoding="utf-8"
-    )
+    # The shared countries.yml groups packs this small folder does not have: keep only its own.
+    present = {p.name for p in (root / "markets").iterdir()}
+    countries = yaml.safe_load((root / "countries.yml").read_text("utf-8"))
+    for group in countries["groups"]:
+        group["markets"] = [m for m in group["markets"] if m in present]
+    (root / "countries.yml").write_text(yaml.safe_dump(countries, allow_unicode=True), "utf-8")
     return root
 
 

@@ -37,9 +37,14 @@ class Term:
 
 @dataclass(frozen=True)
 class Market(Term):
-    """A market with a knowledge pack, handled by one bilateral-platform desk."""
+    """A market with a knowledge pack, handled by one bilateral-platform desk.
+
+    A pack with `serves_all_markets` (Taiwan-side support: subsidies, export insurance) is not a
+    destination: its entries are offered beside every market's own entries.
+    """
 
     desk: str = ""
+    serves_all_markets: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,12 +103,23 @@ class KnowledgeBase:
     def entry(self, entry_id: str) -> Entry | None:
         return next((e for e in self.entries if e.id == entry_id), None)
 
+    def destinations(self) -> dict[str, Market]:
+        """Markets owners sell to (every pack except those serving all markets)."""
+        return {code: m for code, m in self.markets.items() if not m.serves_all_markets}
+
+    def serves(self, entry: Entry, market: str) -> bool:
+        """Whether `entry` may answer a question about `market`."""
+        if entry.market == market:
+            return True
+        pack = self.markets.get(entry.market)
+        return pack is not None and pack.serves_all_markets
+
     def published_entries(self, market: str | None = None) -> list[Entry]:
-        return [e for e in self.entries if e.published and (market is None or e.market == market)]
+        return [e for e in self.entries if e.published and (market is None or self.serves(e, market))]
 
     def topics_with_entries(self, market: str) -> list[str]:
         """Topic ids that have published entries for `market`, in the fixed topic order."""
-        present = {e.topic for e in self.published_entries(market)}
+        present = {e.topic for e in self.published_entries(market) if e.market == market}
         return [t for t in self.topics if t in present]
 
     def place_name(self, code: str, lang: str) -> str:

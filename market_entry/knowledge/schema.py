@@ -212,13 +212,23 @@ def parse_market(doc: Located, checker: Checker, desks: set[str], folder: str) -
     if code and code != folder:
         checker.error(("code",), f"code {code!r} must match its folder name {folder!r}")
     names = checker.lang_texts(item, "names", (), required_langs=LANGUAGES)
-    aliases = checker.lang_lists(item, "aliases", (), required_langs=())
-    desk = checker.text(item, "desk", ())
+    aliases = checker.lang_lists(item, "aliases", (), required_langs=()) if "aliases" in item else {}
+    serves_all = item.get("serves_all_markets", False)
+    if not isinstance(serves_all, bool):
+        checker.error(("serves_all_markets",), "expected true or false")
+        serves_all = False
+    desk = checker.text(item, "desk", (), required=not serves_all)
     if desk and desk not in desks:
         checker.error(("desk",), f"unknown desk {desk!r} (see {_WHERE['desk']})")
-    if not code or not desk:
+    if serves_all and any(aliases.values()):
+        checker.error(("aliases",), "a pack serving all markets is not a destination: no aliases")
+    for key in item:
+        if key not in ("code", "names", "aliases", "desk", "serves_all_markets"):
+            checker.error((key,), f"unknown field {key!r}")
+    if not code or (not desk and not serves_all):
         return None
-    return Market(id=code, names=names, aliases=aliases, desk=desk)
+    return Market(id=code, names=names, aliases=aliases, desk=desk or "",
+                  serves_all_markets=serves_all)
 
 
 def parse_countries(doc: Located, checker: Checker, markets: set[str]):

@@ -148,3 +148,51 @@ def test_unrelated_question_is_not_met_with_which_market(answerer):
 
 def test_generic_export_question_still_asks_for_the_market(answerer):
     assert answerer.respond("出口要注意哪些規定？", "zh-TW", Context()).kind == ASK_MARKET
+
+
+TAIWAN_PACK = {
+    "markets/tw/market.yml": "code: tw\nnames: {zh-TW: 臺灣支援資源, en: Taiwan-side support}\n"
+                             "serves_all_markets: true\n",
+    "markets/tw/support.yml": """\
+entries:
+  - id: tw-support-trade-show-subsidy
+    topic: support
+    title: {zh-TW: 參展補助, en: Trade-show subsidy}
+    questions: {zh-TW: [出國參展有補助嗎？]}
+    answer: {zh-TW: 國際貿易署提供參展補助。}
+    sources: [{title: ITA, url: "https://www.trade.gov.tw/"}]
+    checked: 2026-11-01
+    review_by: 2027-05-01
+""",
+}
+
+
+@pytest.fixture
+def with_taiwan_pack(tmp_path):
+    from tests.conftest import write_knowledge
+
+    root = write_knowledge(tmp_path / "k", TAIWAN_PACK)
+    return Answerer(KnowledgeStore(root, today=lambda: date(2026, 11, 27)))
+
+
+def test_taiwan_side_entries_answer_for_every_market(with_taiwan_pack):
+    for market in ("日本", "美國", "越南"):
+        reply = with_taiwan_pack.respond(f"去{market}參展有補助嗎？", "zh-TW", Context())
+        assert reply.kind == ANSWERED and reply.entry.id == "tw-support-trade-show-subsidy"
+        assert reply.text.startswith("【臺灣支援資源｜支援資源】")
+
+
+def test_taiwan_pack_is_not_a_destination(with_taiwan_pack):
+    reply = with_taiwan_pack.respond("出口需要什麼認證？", "zh-TW", Context())
+    assert reply.kind == ASK_MARKET
+    assert all('"tw"' not in b.payload for b in reply.buttons)
+
+
+def test_a_pack_serving_all_markets_may_not_have_aliases(tmp_path):
+    from market_entry.knowledge import KnowledgeError, load_knowledge
+    from tests.conftest import write_knowledge
+
+    root = write_knowledge(tmp_path / "k", {
+        "markets/tw/market.yml": TAIWAN_PACK["markets/tw/market.yml"] + "aliases: {zh-TW: [臺灣]}\n"})
+    with pytest.raises(KnowledgeError, match="not a destination"):
+        load_knowledge(root)

@@ -34,7 +34,8 @@ def test_english_matching_ignores_case_for_longer_words():
 def test_member_states_cities_groups_and_uncovered_countries():
     assert ("market", "eu") in found("出口德國")
     assert ("market", "jp") in found("東京的通路")
-    assert ("market", "emerging") in found("新南向市場")
+    assert ("market", "new_southbound") in found("新南向市場")
+    assert ("market", "southeast_asia") in found("東南亞的關稅")
     assert ("market", "kr") in found("韓國的關稅")
 
 
