@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import redis
 
 from tests.e2e.harness import buttons, card, texts
 
@@ -65,11 +66,13 @@ def test_uncovered_market_is_admitted(services, sender):
     assert any(b["payload"] == "/request_human" for b in buttons(replies))
 
 
-def test_uncovered_topic_is_admitted(services, sender):
-    replies = services.chat(sender, "日本的太空旅遊業執照怎麼申請？")
+def test_uncovered_topic_is_admitted_and_recorded_for_staff(services, sender):
+    replies = services.chat(sender, "日本的太空旅遊業執照怎麼申請？我的電話0912345678")
     assert card(replies) is None
     assert "還沒有涵蓋" in texts(replies)
     assert any(b["payload"] == "/request_human" for b in buttons(replies))
+    recorded = redis.Redis.from_url(services.redis_url).zrange("unanswered:jp", 0, -1)
+    assert "日本的太空旅遊業執照怎麼申請?我的電話<number>".encode() in recorded
 
 
 @pytest.mark.parametrize("message", [
