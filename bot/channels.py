@@ -1,4 +1,5 @@
-"""The public chat channels (REST and socket.io) with input limits.
+"""The public REST chat channel with input limits (the web widget's socket.io channel is in
+bot/webchat_channel.py).
 
 Rasa's token protects only its HTTP API, never the channel webhooks, so anything an anonymous
 client can post is checked here: malformed bodies get a clear 400 instead of a stack trace, and
@@ -14,7 +15,6 @@ from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
-from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
@@ -81,23 +81,6 @@ class SizeLimitedRestInput(RestInput):
             return None
 
         return blueprint
-
-
-class SizeLimitedSocketIOInput(SocketIOInput):
-    """Rasa's socket.io channel with the same message-size limit."""
-
-    @classmethod
-    def name(cls) -> str:
-        return "socketio"
-
-    @classmethod
-    def from_credentials(cls, credentials: dict | None) -> SizeLimitedSocketIOInput:
-        credentials = dict(credentials or {})
-        credentials.pop("max_message_chars", None)
-        return super().from_credentials(credentials)
-
-    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        return super().blueprint(guard_messages(on_new_message))
 
 
 def _bad_request(reason: str) -> response.HTTPResponse:
