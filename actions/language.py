@@ -21,6 +21,9 @@ class ActionSwitchLanguage(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         current = adapters.language(tracker)
-        target = requested_language(tracker.latest_message.get("text") or "", current)
+        chosen = next((e.get("value") for e in tracker.latest_message.get("entities") or []
+                       if e.get("entity") == "language" and e.get("value") in ("zh-TW", "en")), None)
+        # A button (the widget's language switch) names the language; typed text is parsed.
+        target = chosen or requested_language(tracker.latest_message.get("text") or "", current)
         dispatcher.utter_message(text=say("language_switched", target))
         return [SlotSet("preferred_language", target)]

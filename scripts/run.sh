@@ -8,6 +8,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 RASA_PORT="${RASA_PORT:-5005}"
 ACTION_PORT="${ACTION_PORT:-5055}"
 RASA_HOST="${RASA_HOST:-127.0.0.1}"
+WEB_PORT="${WEB_PORT:-8080}"
+# The demo page (web/demo/) is served from WEB_PORT: allow it to use the web chat by default.
+export CORS_ORIGINS="${CORS_ORIGINS:-http://localhost:$WEB_PORT http://127.0.0.1:$WEB_PORT}"
 export MAX_MESSAGE_CHARS="${MAX_MESSAGE_CHARS:-1000}"
 
 ensure_bot_env
@@ -50,6 +53,10 @@ log "Starting the Rasa server on $RASA_HOST:$RASA_PORT"
 pids+=($!)
 wait_for_http "http://127.0.0.1:$RASA_PORT/" "The Rasa server" "${pids[-1]}"
 
+log "Serving the widget and its demo page on 127.0.0.1:$WEB_PORT"
+(cd "$ROOT" && exec "$BOT_PY" -m http.server "$WEB_PORT" --bind 127.0.0.1 --directory web >/dev/null 2>&1) &
+pids+=($!)
+
 cat >&2 <<TXT
 
   The assistant is running.
@@ -57,6 +64,7 @@ cat >&2 <<TXT
     REST channel:           curl -s localhost:$RASA_PORT/webhooks/rest/webhook \\
                               -H 'Content-Type: application/json' \\
                               -d '{"sender":"me","message":"我們是做小家電的，想賣到日本需要什麼認證？"}'
+    Web widget demo page:   http://localhost:$WEB_PORT/demo/
     socket.io channel:      ws://localhost:$RASA_PORT/socket.io
     HTTP API token:         in .secrets/rasa_api_token (or RASA_API_TOKEN)
   Ctrl-C stops everything.

@@ -8,6 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 ensure_bot_env
+ensure_chromium
 RASA="$BOT_VENV/bin/rasa"
 
 log "Lint (ruff)"

@@ -134,3 +134,10 @@ def test_switch_language():
     messages, events = run(ActionSwitchLanguage(), tracker("說中文", {"preferred_language": "en"},
                                                            intent="switch_language"))
     assert events == [SlotSet("preferred_language", "zh-TW")]
+
+
+def test_switch_language_from_the_widget_button():
+    track = tracker('/switch_language{"language":"en"}', entities=[{"entity": "language", "value": "en"}],
+                    intent="switch_language")
+    messages, events = run(ActionSwitchLanguage(), track)
+    assert events == [SlotSet("preferred_language", "en")] and "English" in messages[0]["text"]

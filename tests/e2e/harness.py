@@ -77,6 +77,7 @@ class Services:
     redis_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
+    web_port: int = field(default_factory=free_port)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -103,6 +104,7 @@ class Services:
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "MAX_MESSAGE_CHARS": "1000",
+            "CORS_ORIGINS": f"http://127.0.0.1:{self.web_port}",
         })
         env.update(extra)
         return env
