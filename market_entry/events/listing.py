@@ -1,0 +1,186 @@
+"""Which events to offer an owner, relative to today, and how to say it.
+
+Past events are never listed; events whose registration closed are never offered as open.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from market_entry.events.model import (
+    CLOSED,
+    KIND_NAMES,
+    NOT_YET_OPEN,
+    OPEN,
+    Catalogue,
+    Event,
+)
+from market_entry.normalise import normalise
+
+ESTIMATE_NOTE = {"zh-TW": "日期為預估，請以主辦單位公告為準",
+                 "en": "Dates are estimates; check the organiser's announcement"}
+SHOWN_AT_MOST = 5
+
+
+@dataclass(frozen=True)
+class Query:
+    market: str | None = None
+    sector: str | None = None
+    month: tuple[int, int] | None = None   # (year, month)
+    kind: str | None = None
+    open_only: bool = False
+
+
+@dataclass(frozen=True)
+class Listed:
+    event: Event
+    registration: str
+
+
+def list_events(catalogue: Catalogue, today: date, query: Query = Query()) -> list[Listed]:
+    out = []
+    for event in sorted(catalogue.events, key=lambda e: (e.starts, e.id)):
+        if event.is_past(today):
+            continue
+        if query.market and event.market != query.market:
+            continue
+        if query.sector and query.sector not in event.sectors:
+            continue
+        if query.kind and event.kind != query.kind and not (
+                query.kind == "matchmaking" and event.kind == "online_matchmaking"):
+            continue
+        if query.month and not _in_month(event, *query.month):
+            continue
+        status = event.registration(today)
+        if query.open_only and status != OPEN:
+            continue
+        out.append(Listed(event, status))
+    return out
+
+
+def _in_month(event: Event, year: int, month: int) -> bool:
+    first = date(year, month, 1)
+    last = date(year + (month == 12), month % 12 + 1, 1)
+    return event.starts < last and event.ends >= first
+
+
+_MONTHS_EN = ["january", "february", "march", "april", "may", "june", "july", "august",
+              "september", "october", "november", "december"]
+_MONTHS_ZH = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
+_KIND_WORDS = (
+    ("online_matchmaking", ("線上", "視訊", "online", "virtual")),
+    ("trade_mission", ("拓銷團", "考察團", "trade mission", "mission")),
+    ("taiwan_pavilion", ("臺灣館", "台灣館", "taiwan pavilion", "pavilion")),
+    ("matchmaking", ("洽談", "媒合", "採購會", "matchmaking", "buyer meeting")),
+)
+_OPEN_WORDS = ("可以報名", "可報名", "報名中", "還能報名", "開放報名", "現在報名", "還可以報",
+               "open for registration", "can still register", "registration open",
+               "open now", "still open")
+
+
+def parse_query(text: str, today: date, market: str | None = None,
+                sector: str | None = None) -> Query:
+    """Month, kind and "open now" from the owner's words; market and sector come from the NLU."""
+    clean = normalise(text or "").lower()
+    return Query(market=market, sector=sector, month=_month(clean, today),
+                 kind=_kind(clean), open_only=any(w in clean for w in _OPEN_WORDS))
+
+
+def _next(today: date, month: int) -> tuple[int, int]:
+    return (today.year if month >= today.month else today.year + 1, month)
+
+
+def _month(clean: str, today: date) -> tuple[int, int] | None:
+    if "下個月" in clean or "下月" in clean or "next month" in clean:
+        return (today.year + (today.month == 12), today.month % 12 + 1)
+    if "這個月" in clean or "本月" in clean or "this month" in clean:
+        return (today.year, today.month)
+    match = re.search(r"(?<!\d)(1[0-2]|0?[1-9])\s*月", clean)
+    if match:
+        return _next(today, int(match.group(1)))
+    for i, zh in reversed(list(enumerate(_MONTHS_ZH))):
+        if re.search(r"(?<![一二三四五六七八九十])" + zh + "月", clean):
+            return _next(today, i + 1)
+    for i, name in enumerate(_MONTHS_EN):
+        if re.search(r"\b(" + name + "|" + name[:3] + r")\b", clean) and name != "may" or \
+                re.search(r"\bin may\b", clean) and name == "may":
+            return _next(today, i + 1)
+    return None
+
+
+def _kind(clean: str) -> str | None:
+    for kind, words in _KIND_WORDS:
+        if any(w in clean for w in words):
+            return kind
+    return None
+
+
+def match_event(catalogue: Catalogue, text: str, today: date,
+                listed: list[str] | None = None) -> Event | None:
+    """The event an owner named: by id, by its number in the last list, or by (part of) name."""
+    clean = normalise(text or "").strip().lower()
+    if not clean:
+        return None
+    direct = catalogue.get(clean)
+    if direct:
+        return direct
+    number = re.fullmatch(r"(?:第\s*)?(\d{1,2})\s*(?:個|號|場)?|(?:no\.?\s*)?(\d{1,2})", clean)
+    if number and listed:
+        index = int(number.group(1) or number.group(2)) - 1
+        if 0 <= index < len(listed):
+            return catalogue.get(listed[index])
+    best, best_len = None, 0
+    for event in catalogue.events:
+        if event.is_past(today):
+            continue
+        for word in event.words():
+            low = normalise(word).lower()
+            if len(low) >= 3 and (low in clean or (len(clean) >= 4 and clean in low)):
+                length = min(len(low), len(clean))
+                if length > best_len:
+                    best, best_len = event, length
+    return best
+
+
+def _date_range(event: Event, lang: str) -> str:
+    start, end = event.starts, event.ends
+    tail = end.strftime("%m-%d") if end.year == start.year else end.isoformat()
+    return f"{start.isoformat()}～{tail}" if lang != "en" else f"{start.isoformat()} to {tail}"
+
+
+def registration_text(listed: Listed, lang: str) -> str:
+    event, status = listed.event, listed.registration
+    if status == OPEN:
+        return (f"報名中（截止 {event.registration_deadline}）" if lang != "en"
+                else f"open for registration (deadline {event.registration_deadline})")
+    if status == NOT_YET_OPEN:
+        return (f"{event.registration_opens} 開放報名（截止 {event.registration_deadline}）"
+                if lang != "en" else f"registration opens {event.registration_opens} "
+                f"(deadline {event.registration_deadline})")
+    assert status == CLOSED
+    return "報名已截止" if lang != "en" else "registration closed"
+
+
+def describe(listed: Listed, lang: str, place: str, number: int | None = None) -> str:
+    event = listed.event
+    en = lang == "en"
+    head = f"{number}. " if number else ""
+    kind = KIND_NAMES[event.kind]["en" if en else "zh-TW"]
+    city = event.city.get("en" if en else "zh-TW") or event.city.get("zh-TW", "")
+    lines = [f"{head}{event.title(lang)}｜{place} {city}｜{_date_range(event, lang)}｜{kind}"]
+    details = [registration_text(listed, lang)]
+    if event.fee_twd is not None:
+        if event.fee_twd == 0:
+            details.append("免費" if not en else "free")
+        else:
+            details.append(f"費用約 NT${event.fee_twd:,}" if not en else
+                           f"fee about NT${event.fee_twd:,}")
+    if event.subsidy:
+        details.append("可申請政府補助" if not en else "subsidy available")
+    lines.append("　" + "｜".join(details) if not en else "   " + "; ".join(details))
+    if not event.confirmed:
+        lines.append(("　⚠️ " if not en else "   ⚠️ ") + ESTIMATE_NOTE["en" if en else "zh-TW"])
+    lines.append(("　" if not en else "   ") + event.url)
+    return "\n".join(lines)
