@@ -40,3 +40,19 @@ def redis_client() -> redis.Redis | None:
     if not url:
         return None
     return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+
+
+@lru_cache(maxsize=1)
+def event_store():
+    from market_entry.events import EventStore
+
+    interval = float(os.environ.get("KNOWLEDGE_RELOAD_SECONDS", "1.0"))
+    return EventStore(knowledge_dir(), check_interval=interval)
+
+
+def today():
+    """Today's date; EVENTS_TODAY (YYYY-MM-DD) pins it for tests and demos."""
+    from datetime import date
+
+    pinned = os.environ.get("EVENTS_TODAY")
+    return date.fromisoformat(pinned) if pinned else date.today()

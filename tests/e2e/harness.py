@@ -104,6 +104,8 @@ class Services:
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "MAX_MESSAGE_CHARS": "1000",
+            # The events listing depends on today's date: pin it so the tests do not age.
+            "EVENTS_TODAY": "2026-11-27",
             "CORS_ORIGINS": f"http://127.0.0.1:{self.web_port}",
         })
         env.update(extra)
