@@ -1,5 +1,5 @@
 # The two commands a new developer needs: `make run` and `make test` (see README.md).
-.PHONY: run test bench train lint validate
+.PHONY: run test bench bench-line train lint validate
 
 run:
 	bash scripts/run.sh
@@ -9,6 +9,9 @@ test:
 
 bench:
 	bash scripts/bench.sh
+
+bench-line:
+	bash scripts/bench-line.sh
 
 train:
 	bash -c 'source scripts/lib.sh && ensure_bot_env && ensure_model'

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything on a fresh machine and runs the assistant:
 # Redis (unless REDIS_URL is given), the action server, and the Rasa server with the REST and
-# socket.io channels. Ctrl-C stops all of it.
+# socket.io channels, and the LINE gateway and worker when LINE_CHANNEL_SECRET and
+# LINE_CHANNEL_ACCESS_TOKEN are set (docs/line.md). Ctrl-C stops all of it.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -14,6 +15,12 @@ export CORS_ORIGINS="${CORS_ORIGINS:-http://localhost:$WEB_PORT http://127.0.0.1
 export MAX_MESSAGE_CHARS="${MAX_MESSAGE_CHARS:-1000}"
 
 ensure_bot_env
+LINE_ON=""
+if [ -n "${LINE_CHANNEL_SECRET:-}" ] && [ -n "${LINE_CHANNEL_ACCESS_TOKEN:-}" ]; then
+  LINE_ON=1
+  LINE_PORT="${LINE_PORT:-8081}"
+  ensure_services_env
+fi
 
 pids=()
 cleanup() {
@@ -57,6 +64,19 @@ log "Serving the widget and its demo page on 127.0.0.1:$WEB_PORT"
 (cd "$ROOT" && exec "$BOT_PY" -m http.server "$WEB_PORT" --bind 127.0.0.1 --directory web >/dev/null 2>&1) &
 pids+=($!)
 
+if [ -n "$LINE_ON" ]; then
+  export LINE_PORT RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
+  log "Starting the LINE gateway on ${LINE_HOST:-127.0.0.1}:$LINE_PORT and one worker"
+  (cd "$ROOT" && exec "$SERVICES_PY" -m services.line_gateway.app) &
+  pids+=($!)
+  wait_for_http "http://127.0.0.1:$LINE_PORT/health" "The LINE gateway" "${pids[-1]}"
+  (cd "$ROOT" && exec "$SERVICES_PY" -m services.line_gateway.worker) &
+  pids+=($!)
+  line_note="LINE webhook:           http://127.0.0.1:$LINE_PORT/line/webhook (expose it as https://<host>/line/webhook)"
+else
+  line_note="LINE is off: set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN to start the LINE gateway (docs/line.md)."
+fi
+
 cat >&2 <<TXT
 
   The assistant is running.
@@ -67,6 +87,7 @@ cat >&2 <<TXT
     Web widget demo page:   http://localhost:$WEB_PORT/demo/
     socket.io channel:      ws://localhost:$RASA_PORT/socket.io
     HTTP API token:         in .secrets/rasa_api_token (or RASA_API_TOKEN)
+    $line_note
   Ctrl-C stops everything.
 
 TXT
