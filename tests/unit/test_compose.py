@@ -266,7 +266,23 @@ def test_the_schema_rejects_what_compose_would_reject(compose_schema, compose):
 
 
 def test_the_expected_services_exist(compose):
-    assert set(compose["services"]) == {"redis", "actions", "rasa", "proxy"}
+    assert set(compose["services"]) == {"redis", "actions", "rasa", "proxy", "line-gateway",
+                                        "line-worker"}
+
+
+def test_line_services_are_optional_and_take_their_secrets_from_the_environment(raw, compose):
+    for name in ("line-gateway", "line-worker"):
+        service = compose["services"][name]
+        assert service["profiles"] == ["line"], f"{name} must only start with --profile line"
+        environment = raw["services"][name]["environment"]
+        assert environment["LINE_CHANNEL_SECRET"] == "${LINE_CHANNEL_SECRET}"
+        assert environment["LINE_CHANNEL_ACCESS_TOKEN"] == "${LINE_CHANNEL_ACCESS_TOKEN}"
+        assert service["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+        assert "backend" in service["networks"] and "edge" in service["networks"]
+        assert "ports" not in service
+    assert compose["services"]["line-worker"]["environment"]["RASA_URL"] == "http://rasa:5005"
+    nginx = (COMPOSE_FILE.parent / "docker" / "nginx.conf").read_text(encoding="utf-8")
+    assert "location /line/" in nginx and "http://line-gateway:8081" in nginx
 
 
 def test_every_service_has_a_healthcheck(compose):
