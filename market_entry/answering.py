@@ -111,6 +111,7 @@ class Answerer:
         self._retriever: Retriever | None = None
         self._matcher: TermMatcher | None = None
         self._segmenter: Segmenter | None = None
+        self._term_cache: dict = {}
 
     # -- indexes, rebuilt when the knowledge changes -------------------------------------------
     def _indexes(self) -> tuple[KnowledgeBase, Retriever, TermMatcher]:
@@ -120,9 +121,9 @@ class Answerer:
             # so a reload only adds the new domain words to it.
             if self._segmenter is None:
                 self._segmenter = Segmenter(domain_words(kb))
-            else:
-                self._segmenter.add_words(domain_words(kb))
-            self._retriever = Retriever(kb, self._segmenter, self.settings)
+            elif self._segmenter.add_words(domain_words(kb)):
+                self._term_cache.clear()  # new words change how cached texts would segment
+            self._retriever = Retriever(kb, self._segmenter, self.settings, self._term_cache)
             self._matcher = TermMatcher(term_patterns(kb))
             self._built_for = kb.fingerprint
         return kb, self._retriever, self._matcher

@@ -89,12 +89,21 @@ class Retriever:
         kb: KnowledgeBase,
         segmenter: Segmenter,
         settings: RetrievalSettings | None = None,
+        term_cache: dict[str, Counter] | None = None,
     ) -> None:
         self.kb = kb
         self.segmenter = segmenter
         self.settings = settings or RetrievalSettings()
         self._entries = [e for e in kb.entries if e.published]
-        self._docs = [Counter(self.terms(self._document_text(e))) for e in self._entries]
+        # Segmenting every entry is most of the index build; a reload after one edited entry
+        # reuses the other entries' terms (keyed by their full text, so any change re-segments).
+        cache = term_cache if term_cache is not None else {}
+        self._docs = []
+        for entry in self._entries:
+            text = self._document_text(entry)
+            if text not in cache:
+                cache[text] = Counter(self.terms(text))
+            self._docs.append(cache[text])
         self._lengths = [sum(d.values()) for d in self._docs]
         self._avg_length = (sum(self._lengths) / len(self._lengths)) if self._lengths else 1.0
         df: Counter[str] = Counter()

@@ -43,14 +43,17 @@ class Segmenter:
         self._domain_words: set[str] = set()
         self.add_words(domain_words)
 
-    def add_words(self, words: Iterable[str]) -> None:
+    def add_words(self, words: Iterable[str]) -> int:
         """Add domain words; no frequency is given so jieba keeps them whole (a low frequency
-        would make segmentation worse, as measured in the Rasa notes)."""
+        would make segmentation worse, as measured in the Rasa notes). Returns how many were new."""
+        added = 0
         with self._lock:
             for word in words:
                 if _CJK_RUN.search(word) and word not in self._domain_words:
                     self._domain_words.add(word)
                     self._jieba.add_word(to_simplified_projection(word))
+                    added += 1
+        return added
 
     def tokenize(self, text: str) -> list[Token]:
         """Tokens of `text` with their offsets; whitespace is dropped, punctuation kept."""
