@@ -104,8 +104,14 @@ class KnowledgeBase:
         return next((e for e in self.entries if e.id == entry_id), None)
 
     def destinations(self) -> dict[str, Market]:
-        """Markets owners sell to (every pack except those serving all markets)."""
-        return {code: m for code, m in self.markets.items() if not m.serves_all_markets}
+        """Markets owners sell to (every pack except those serving all markets), in the order of
+        the desks (US, Japan, EU, then emerging markets) so lists and buttons read naturally."""
+        desk_order = {desk: i for i, desk in enumerate(self.desks)}
+        ordered = sorted(
+            (m for m in self.markets.values() if not m.serves_all_markets),
+            key=lambda m: (desk_order.get(m.desk, len(desk_order)), m.id),
+        )
+        return {m.id: m for m in ordered}
 
     def serves(self, entry: Entry, market: str) -> bool:
         """Whether `entry` may answer a question about `market`."""
