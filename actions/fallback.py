@@ -13,7 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import adapters, runtime
-from market_entry.answering import ANSWERED, Button, payload
+from market_entry.answering import ANSWERED, Button, Reply, payload
 from market_entry.knowledge.model import pick
 from market_entry.phrases import clip_label, say
 
@@ -31,11 +31,16 @@ class ActionFallback(Action):
         text = tracker.latest_message.get("text") or ""
         answerer = runtime.answerer()
         context = adapters.context(tracker)
-        terms = answerer.find_terms(text) if text and not text.startswith("/") else []
-        if terms and context.market is not None or any(t.label == "market" for t in terms):
-            reply = answerer.respond(text, lang, context)
-            if reply.kind == ANSWERED:
-                return adapters.send(dispatcher, reply, tracker)
+        typed = bool(text) and not text.startswith("/")
+        terms = answerer.find_terms(text) if typed else []
+        # The NLU was unsure, but the packs may not be: a message naming a market (or a topic with
+        # the conversation's market known) is tried as a question first.
+        reply = answerer.respond(text, lang, context) if typed else None
+        market_named = any(t.label == "market" for t in terms)
+        if reply is not None and reply.kind == ANSWERED and (
+            market_named or (terms and context.market is not None)
+        ):
+            return adapters.send(dispatcher, reply, tracker)
 
         count = int(tracker.get_slot("fallback_count") or 0) + 1
         if count >= OFFER_OFFICER_AFTER:
@@ -46,7 +51,7 @@ class ActionFallback(Action):
             )
             return [SlotSet("fallback_count", 0.0)]
 
-        suggestions = suggestion_buttons(text, lang, context)
+        suggestions = suggestion_buttons(reply, lang)
         if suggestions:
             dispatcher.utter_message(text=say("rephrase", lang),
                                      buttons=adapters.buttons(suggestions))
@@ -57,10 +62,8 @@ class ActionFallback(Action):
         return [SlotSet("fallback_count", float(count))]
 
 
-def suggestion_buttons(text: str, lang: str, context) -> list[Button]:
+def suggestion_buttons(reply: Reply | None, lang: str) -> list[Button]:
     """Entries the message partly matches, offered as "did you mean" buttons."""
-    answerer = runtime.answerer()
-    reply = answerer.respond(text, lang, context) if text and not text.startswith("/") else None
     if reply is None or reply.result is None:
         return []
     return [
