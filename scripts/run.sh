@@ -2,7 +2,8 @@
 # Sets up everything on a fresh machine and runs the assistant:
 # Redis (unless REDIS_URL is given), the action server, and the Rasa server with the REST and
 # socket.io channels, and the LINE gateway and worker when LINE_CHANNEL_SECRET and
-# LINE_CHANNEL_ACCESS_TOKEN are set (docs/line.md). Ctrl-C stops all of it.
+# LINE_CHANNEL_ACCESS_TOKEN are set (docs/line.md), and the trade officers' console when
+# CONSOLE_SECRET_KEY is set (docs/console.md). Ctrl-C stops all of it.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -19,6 +20,12 @@ LINE_ON=""
 if [ -n "${LINE_CHANNEL_SECRET:-}" ] && [ -n "${LINE_CHANNEL_ACCESS_TOKEN:-}" ]; then
   LINE_ON=1
   LINE_PORT="${LINE_PORT:-8081}"
+  ensure_services_env
+fi
+CONSOLE_ON=""
+if [ -n "${CONSOLE_SECRET_KEY:-}" ]; then
+  CONSOLE_ON=1
+  export CONSOLE_PORT="${CONSOLE_PORT:-8090}"
   ensure_services_env
 fi
 
@@ -77,6 +84,16 @@ else
   line_note="LINE is off: set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN to start the LINE gateway (docs/line.md)."
 fi
 
+if [ -n "$CONSOLE_ON" ]; then
+  log "Starting the trade officers' console on ${CONSOLE_HOST:-127.0.0.1}:$CONSOLE_PORT"
+  (cd "$ROOT" && exec "$SERVICES_PY" -m services.console.app) &
+  pids+=($!)
+  wait_for_http "http://127.0.0.1:$CONSOLE_PORT/health" "The console" "${pids[-1]}"
+  console_note="Officers' console:      http://127.0.0.1:$CONSOLE_PORT/ (accounts: docs/console.md)"
+else
+  console_note="The officers' console is off: set CONSOLE_SECRET_KEY to start it on port ${CONSOLE_PORT:-8090} (docs/console.md)."
+fi
+
 cat >&2 <<TXT
 
   The assistant is running.
@@ -88,6 +105,7 @@ cat >&2 <<TXT
     socket.io channel:      ws://localhost:$RASA_PORT/socket.io
     HTTP API token:         in .secrets/rasa_api_token (or RASA_API_TOKEN)
     $line_note
+    $console_note
   Ctrl-C stops everything.
 
 TXT

@@ -3,8 +3,8 @@
 # knowledge packs and Rasa data, trains the model when its inputs changed, runs Rasa's story
 # tests and the held-out NLU evaluation, then one pytest run over unit, action and end-to-end
 # tests (real Redis, real Rasa and action servers over HTTP). The LINE channel's tests
-# (tests/line) run first, in the services environment (line-bot-sdk v3 cannot share the bot's),
-# so that the last pytest summary line is the bot suite's.
+# (tests/line) and the officers' console's (tests/console) run first, in the services environment
+# (line-bot-sdk v3 cannot share the bot's), so that the last pytest summary line is the bot suite's.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -42,5 +42,8 @@ log "pytest (services environment): the LINE gateway and worker (tests/line)"
 ensure_services_env
 "$SERVICES_PY" -m pytest tests/line -p no:cacheprovider -q
 
+log "pytest (services environment): the trade officers' console (tests/console)"
+"$SERVICES_PY" -m pytest tests/console -p no:cacheprovider -q
+
 log "pytest: unit, actions and end-to-end"
-"$BOT_PY" -m pytest tests --ignore=tests/line -p no:cacheprovider -q "$@"
+"$BOT_PY" -m pytest tests --ignore=tests/line --ignore=tests/console -p no:cacheprovider -q "$@"
