@@ -33,7 +33,14 @@ class ActionAnswerQuestion(Action):
                  reply.entry.id if reply.entry else None, reply.market)
         if reply.kind == NOT_COVERED_REPLY:
             note_unanswered(text, reply.market)
-        return adapters.send(dispatcher, reply, tracker)
+            return adapters.send(dispatcher, reply, tracker)
+        events = adapters.send(dispatcher, reply, tracker)
+        if reply.entry is not None:
+            from actions.handoff import maybe_offer
+
+            set_now = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+            events += maybe_offer(dispatcher, tracker, adapters.language(tracker), set_now)
+        return events
 
 
 def note_unanswered(question: str, market: str | None) -> None:

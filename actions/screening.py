@@ -278,7 +278,10 @@ class ActionScreeningResult(Action):
                                  buttons=event_buttons(others[:3], lang))
         log.info("screening: event=%s outcome=%s", event.id, outcome.status)
         stored = {**outcome.as_slot(), "screened_on": today.isoformat()}
-        return [SlotSet("screening_outcome", stored)]
+        from actions.handoff import maybe_offer
+
+        offer = maybe_offer(dispatcher, tracker, lang, {"screening_outcome": stored})
+        return [SlotSet("screening_outcome", stored), *offer]
 
 
 def other_events(catalogue, today, event, facts) -> list:

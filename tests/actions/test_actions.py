@@ -122,7 +122,7 @@ def test_fallback_suggests_related_entries():
 
 def test_handoff_names_the_desk_of_the_market():
     messages, events = run(ActionHandoff(), tracker("我想找專人", {"market": "jp"}, intent="request_human"))
-    assert "臺日窗口" in messages[0]["text"] and events == []
+    assert "臺日窗口" in messages[0]["text"] and events == []  # no consent notice: no collection
     messages, _ = run(ActionHandoff(), tracker("talk to someone", intent="request_human"))
     assert "desks" in messages[0]["text"]
 

@@ -98,6 +98,7 @@ class Services:
             "PYTHONPATH": str(REPO),
             "REDIS_URL": self.redis_url,
             "KNOWLEDGE_DIR": str(self.knowledge),
+            "LEADS_SPOOL_DIR": str(self.workdir / "spool"),
             "KNOWLEDGE_RELOAD_SECONDS": "0.5",
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
             "SANIC_HOST": "127.0.0.1",
