@@ -93,6 +93,14 @@ def consent_notice():
     return load_consent_notice(runtime.knowledge_dir())
 
 
+def deliver_spooled(spool: Spool, store) -> None:
+    """Redis answered: deliver anything spooled during an earlier outage (best effort)."""
+    try:
+        spool.replay(store)
+    except Exception as error:  # noqa: BLE001 - the owner's own lead is already saved
+        log.warning("spool replay skipped: %s", type(error).__name__)
+
+
 def spool_dir() -> Path:
     return Path(os.environ.get("LEADS_SPOOL_DIR") or runtime.REPO_ROOT / ".data" / "spool")
 
@@ -704,6 +712,8 @@ class ActionHandoffSubmit(Action):
         else:
             result = save_lead(store, spool, lead, tracker.sender_id, key)
             stored, lead_id = result.stored, result.lead_id
+            if stored != "spool":
+                deliver_spooled(spool, store)
         days = scoring_config().working_days(lead.desk)
         desk = desk_name(lead.desk, lang)
         text = T(lang, f"已為您轉介給「{desk}」，窗口人員將於 {days} 個工作天內與您聯繫。",

@@ -32,12 +32,26 @@ def preflight() -> list[str]:
             runtime.redis_client().ping()
         except redis.exceptions.RedisError as error:
             problems.append(f"Redis is unreachable at REDIS_URL ({type(error).__name__}).")
+        else:
+            deliver_spooled_leads_and_purge()
     try:
         kb = runtime.store().get()
         log.info("knowledge: %d markets, %d entries", len(kb.markets), len(kb.entries))
     except KnowledgeError as error:
         problems.append("The knowledge packs are invalid:\n" + str(error))
     return problems
+
+
+def deliver_spooled_leads_and_purge() -> None:
+    """At start: leads spooled while Redis was down go to Redis, and personal data past the
+    retention period is dropped (also runnable from cron: python -m market_entry.leads)."""
+    from market_entry.leads.__main__ import main as leads_main
+
+    for command in ("replay", "purge"):
+        try:
+            leads_main([command])
+        except Exception as error:  # noqa: BLE001 - maintenance must never stop the server
+            log.warning("lead %s skipped: %s", command, type(error).__name__)
 
 
 def main(argv: list[str] | None = None) -> int:
