@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from market_entry.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from market_entry.knowledge.consistency import check_consistency
 from market_entry.knowledge.coverage import coverage_markdown, coverage_text
 from market_entry.knowledge.freshness import freshness_report
 
@@ -41,6 +42,12 @@ def _load(args: argparse.Namespace) -> KnowledgeBase | None:
 def cmd_validate(args: argparse.Namespace) -> int:
     kb = _load(args)
     if kb is None:
+        return 1
+    issues = check_consistency(kb)
+    for issue in issues:
+        print(issue, file=sys.stderr)
+    if issues:
+        print(f"{len(issues)} consistency problem(s) found.", file=sys.stderr)
         return 1
     per_market = Counter(e.market for e in kb.entries if e.published)
     drafts = sum(1 for e in kb.entries if not e.published)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+import re
 from urllib.parse import urlparse
 
 from market_entry.knowledge.model import Entry, KnowledgeBase
@@ -18,11 +19,18 @@ VOLATILE_MAX_AGE_DAYS = 90
 OVERDUE, DUE_SOON, VOLATILE_OLD, NO_OFFICIAL_SOURCE, MISSING_TOPIC = (
     "overdue", "due_soon", "volatile_old", "no_official_source", "missing_topic",
 )
+NOT_SPECIFIC, MARKED_FOR_REVIEW = "source_not_specific", "marked_for_review"
+# Paths that are a site's front page rather than the page stating a rule.
+_HOME_PATHS = re.compile(r"^/?((en|eng|english|zh|zh-tw|zh_tw|tw|ja|jp|vi|th|id|ms|es|ar|"
+                         r"index|home|portal|default|main)(\.(html?|aspx?|php|jsp))?/?)?$",
+                         re.IGNORECASE)
 KIND_LABELS = {
     OVERDUE: "review date passed",
     DUE_SOON: "review due soon",
     VOLATILE_OLD: f"volatile, checked more than {VOLATILE_MAX_AGE_DAYS} days ago",
     NO_OFFICIAL_SOURCE: "no official source",
+    NOT_SPECIFIC: "no official page that states the rule (only homepages or secondary sites)",
+    MARKED_FOR_REVIEW: "marked for human review",
     MISSING_TOPIC: "no entry for this topic",
 }
 
@@ -41,6 +49,13 @@ class Finding:
 def is_official(url: str, domains: list[str]) -> bool:
     host = (urlparse(url).hostname or "").lower()
     return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def is_homepage(url: str) -> bool:
+    """A site's front page (https://www.rd.go.th/, https://www.moea.gov.tw/en/) does not itself
+    state a rule; an owner or reviewer needs the page that does."""
+    parsed = urlparse(url)
+    return not parsed.query and bool(_HOME_PATHS.match(parsed.path or "/"))
 
 
 def freshness_report(
@@ -64,8 +79,20 @@ def freshness_report(
         if not any(is_official(s.url, official_domains) for s in entry.sources):
             hosts = ", ".join(sorted({urlparse(s.url).hostname or s.url for s in entry.sources}))
             findings.append(Finding(NO_OFFICIAL_SOURCE, where, entry.id, f"cites {hosts}"))
+        elif not any(is_official(s.url, official_domains) and not is_homepage(s.url)
+                     for s in entry.sources):
+            findings.append(Finding(NOT_SPECIFIC, where, entry.id, ", ".join(
+                s.url for s in entry.sources)))
+        if entry.review_note:
+            findings.append(Finding(MARKED_FOR_REVIEW, where, entry.id, entry.review_note))
     findings.extend(missing_topics(kb))
-    order = [OVERDUE, VOLATILE_OLD, DUE_SOON, NO_OFFICIAL_SOURCE, MISSING_TOPIC]
+    # An entry marked for review has a person looking at its sources: report the mark, not the
+    # source findings it explains.
+    marked = {f.subject for f in findings if f.kind == MARKED_FOR_REVIEW}
+    findings = [f for f in findings
+                if not (f.subject in marked and f.kind in (NO_OFFICIAL_SOURCE, NOT_SPECIFIC))]
+    order = [OVERDUE, VOLATILE_OLD, DUE_SOON, NO_OFFICIAL_SOURCE, NOT_SPECIFIC, MARKED_FOR_REVIEW,
+             MISSING_TOPIC]
     return sorted(findings, key=lambda f: (order.index(f.kind), f.where))
 
 

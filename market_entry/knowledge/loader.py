@@ -10,7 +10,7 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
-from market_entry.knowledge.model import KnowledgeBase, Market, Term
+from market_entry.knowledge.model import KnowledgeBase, Market, Product, Term
 from market_entry.knowledge.schema import (
     Checker,
     Issue,
@@ -71,7 +71,7 @@ def load_knowledge(root: Path, today: date | None = None) -> KnowledgeBase:
 
     topics = terms("topics.yml", "topics")
     desks = terms("desks.yml", "desks")
-    products = terms("vocabulary.yml", "products")
+    products = terms("vocabulary.yml", "products", Product)
     certifications = terms("vocabulary.yml", "certifications")
 
     markets: dict[str, Market] = {}

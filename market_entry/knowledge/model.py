@@ -36,6 +36,19 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Product(Term):
+    """A product or industry. `family` groups related products (appliances, electronics and
+    batteries are all "electrical"), so retrieval can tell an entry about another kind of product
+    from a general one."""
+
+    family: str = ""
+
+    @property
+    def family_id(self) -> str:
+        return self.family or self.id
+
+
+@dataclass(frozen=True)
 class Market(Term):
     """A market with a knowledge pack, handled by one bilateral-platform desk.
 
@@ -66,6 +79,18 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Fact:
+    """A key fact an entry states, as data: the consistency check compares it across entries and
+    with the answer text, and the review routine knows when it needs rechecking."""
+
+    name: str                     # dotted, market first: th.low_value_duty_exemption
+    value: str                    # as the answer states it: "ended 2026-01-01", "10%"
+    as_of: date                   # when the value was last confirmed against the source
+    changes_on: date | None = None  # a known date on which the value changes (or changed)
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Entry:
     id: str
     market: str
@@ -80,6 +105,9 @@ class Entry:
     certifications: tuple[str, ...] = ()
     volatile: bool = False
     status: str = "published"
+    facts: tuple[Fact, ...] = ()
+    checked_by: str = ""
+    review_note: str = ""       # why a human must look at it (e.g. no specific official page found)
     file: str = ""
     line: int = 0
 
@@ -94,7 +122,7 @@ class KnowledgeBase:
     entries: tuple[Entry, ...]
     topics: dict[str, Term]
     desks: dict[str, Term]
-    products: dict[str, Term]
+    products: dict[str, Product]
     certifications: dict[str, Term]
     countries: dict[str, Country] = field(default_factory=dict)
     groups: dict[str, MarketGroup] = field(default_factory=dict)

@@ -18,14 +18,17 @@ from market_entry.knowledge.model import (
     LANGUAGES,
     Country,
     Entry,
+    Fact,
     Market,
     MarketGroup,
+    Product,
     Source,
     Term,
 )
 from market_entry.yaml_source import Located, PathKey
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+FACT_NAME = re.compile(r"^[a-z]{2}\.[a-z0-9_]+(\.[a-z0-9_]+)*$")
 STATUSES = ("published", "draft")
 MAX_VOLATILE_REVIEW_DAYS = 92
 
@@ -199,8 +202,11 @@ def parse_terms(doc: Located, key: str, checker: Checker, factory: Callable = Te
         term_id = checker.ident(item, "id", path)
         names = checker.lang_texts(item, "names", path, required_langs=LANGUAGES)
         aliases = checker.lang_lists(item, "aliases", path, required_langs=()) if "aliases" in item else {}
+        extra = {}
+        if factory is Product and "family" in item:
+            extra["family"] = checker.ident(item, "family", path) or ""
         if term_id:
-            terms.append(factory(id=term_id, names=names, aliases=aliases))
+            terms.append(factory(id=term_id, names=names, aliases=aliases, **extra))
     return terms
 
 
@@ -321,6 +327,9 @@ def _parse_entry(raw, path, checker: Checker, market: str, vocab: Vocab, today: 
     certifications = checker.known_ids(
         item, "certifications", path, vocab.certifications, "certification"
     )
+    facts = _parse_facts(item, path, checker, today)
+    checked_by = checker.text(item, "checked_by", path, required=False) or ""
+    review_note = checker.text(item, "review_note", path, required=False) or ""
     for key in item:
         if key not in _ENTRY_FIELDS:
             checker.error(path + (key,), f"unknown field {key!r}")
@@ -340,6 +349,9 @@ def _parse_entry(raw, path, checker: Checker, market: str, vocab: Vocab, today: 
         certifications=certifications,
         volatile=volatile,
         status=status,
+        facts=facts,
+        checked_by=checked_by,
+        review_note=review_note,
         file=checker.doc.file,
         line=checker.doc.line(path),
     )
@@ -347,8 +359,41 @@ def _parse_entry(raw, path, checker: Checker, market: str, vocab: Vocab, today: 
 
 _ENTRY_FIELDS = {
     "id", "topic", "title", "questions", "answer", "sources", "checked", "review_by",
-    "products", "certifications", "volatile", "status", "notes",
+    "products", "certifications", "volatile", "status", "notes", "facts", "checked_by",
+    "review_note",
 }
+
+
+def _parse_facts(item: dict, path: PathKey, checker: Checker, today: date) -> tuple[Fact, ...]:
+    """`facts: [{name, value, as_of, changes_on?}]`: key facts the answer states, as data."""
+    facts = []
+    for i, raw in enumerate(checker.items(item, "facts", path, required=False)):
+        fpath = path + ("facts", i)
+        fact = checker.mapping(raw, fpath)
+        if fact is None:
+            continue
+        before = len(checker.issues)
+        name = checker.text(fact, "name", fpath)
+        if name and not FACT_NAME.match(name):
+            checker.error(fpath + ("name",), f"{name!r} is not a fact name (market code, a dot, "
+                          "then lowercase words: th.low_value_duty_exemption)")
+        value = fact.get("value")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            checker.error(fpath + ("value",), "expected the value as text, e.g. \"10%\" or "
+                          "\"ended 2026-01-01\"")
+        as_of = checker.day(fact, "as_of", fpath)
+        if as_of and as_of > today:
+            checker.error(fpath + ("as_of",), f"{as_of} is in the future")
+        changes_on = checker.day(fact, "changes_on", fpath) if "changes_on" in fact else None
+        for key in fact:
+            if key not in ("name", "value", "as_of", "changes_on", "note"):
+                checker.error(fpath + (key,), f"unknown field {key!r}")
+        if len(checker.issues) == before:
+            facts.append(Fact(name=name, value=value.strip(), as_of=as_of, changes_on=changes_on,
+                              line=checker.doc.line(fpath)))
+    return tuple(facts)
 
 
 def _parse_sources(item: dict, path: PathKey, checker: Checker) -> tuple[Source, ...]:
