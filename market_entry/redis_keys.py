@@ -28,6 +28,11 @@ def lead(lead_id: str) -> str:
     return f"{LEADS_PREFIX}:lead:{lead_id}"
 
 
+def all_leads_pattern() -> str:
+    """SCAN pattern matching every lead record's key (LeadStore.all)."""
+    return lead("*")
+
+
 def lead_idempotency(key_digest: str) -> str:
     """String: idempotency-key digest → lead id (so a retried hand-off never makes two leads)."""
     return f"{LEADS_PREFIX}:idem:{key_digest}"
@@ -46,6 +51,12 @@ def lead_conversation(conversation_digest: str) -> str:
 def leads_by_created() -> str:
     """Sorted set: lead id → creation time (epoch seconds) of leads still holding personal data."""
     return f"{LEADS_PREFIX}:created"
+
+
+def leads_webhook_outbox() -> str:
+    """List: lead events ({"event": "lead.created" | "lead.erased", "lead_id"}) waiting to be
+    announced to LEADS_WEBHOOK_URL; written in the same Lua script that creates the lead."""
+    return f"{LEADS_PREFIX}:webhook:outbox"
 
 
 def leads_webhook_failed() -> str:

@@ -2,6 +2,7 @@
 
 knowledge/handoff/scoring.yml   factors and points, threshold, default desk, service times
 knowledge/handoff/consent_notice.yml   the PDPA Art. 8 notice (zh-TW, en) and its version
+knowledge/handoff/programme_targets.yml   the programme period and targets (officers' console KPIs)
 """
 
 from __future__ import annotations
@@ -265,3 +266,65 @@ def load_consent_notice(knowledge_root: Path) -> ConsentNotice:
     path = knowledge_root / HANDOFF_FOLDER / CONSENT_FILE
     display = str(Path(knowledge_root.name) / HANDOFF_FOLDER / CONSENT_FILE)
     return _load(path, display, parse_consent)
+
+
+# -- the programme's targets (knowledge/handoff/programme_targets.yml), for the officers' console --
+TARGETS_FILE = "programme_targets.yml"
+YEARS = (2000, 2100)
+ROC_OFFSET = 1911          # 民國 year = Western year − 1911
+
+
+@dataclass(frozen=True)
+class ProgrammeTargets:
+    """What the whole programme (all desks together) must reach over its period."""
+
+    version: int
+    start_year: int
+    end_year: int
+    matchmaking_cases: int
+    matched_value_ntd: int
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(range(self.start_year, self.end_year + 1))
+
+    def per_year(self, total: int) -> float:
+        """The even yearly pace of a period target (total / number of years)."""
+        return total / len(self.years)
+
+
+def parse_programme_targets(doc: Located, checker: Checker) -> ProgrammeTargets | None:
+    top = checker.mapping(doc.data, ())
+    if top is None:
+        return None
+    before = len(checker.issues)
+    _unknown_fields(checker, top, ("version", "period", "targets"))
+    version = _whole_number(checker, top, "version", (), 1, 10_000)
+    start = end = cases = value = None
+    period = top.get("period")
+    if period is None:
+        checker.error(("period",), "missing (start_year and end_year)")
+    elif checker.mapping(period, ("period",)) is not None:
+        _unknown_fields(checker, period, ("start_year", "end_year"), ("period",))
+        start = _whole_number(checker, period, "start_year", ("period",), *YEARS)
+        end = _whole_number(checker, period, "end_year", ("period",), *YEARS)
+        if start is not None and end is not None and end < start:
+            checker.error(("period", "end_year"), f"the period ends ({end}) before it starts "
+                          f"({start})")
+    targets = top.get("targets")
+    if targets is None:
+        checker.error(("targets",), "missing (matchmaking_cases and matched_value_ntd)")
+    elif checker.mapping(targets, ("targets",)) is not None:
+        _unknown_fields(checker, targets, ("matchmaking_cases", "matched_value_ntd"), ("targets",))
+        cases = _whole_number(checker, targets, "matchmaking_cases", ("targets",), 1, 1_000_000)
+        value = _whole_number(checker, targets, "matched_value_ntd", ("targets",), 1, 10**15)
+    if len(checker.issues) > before:
+        return None
+    return ProgrammeTargets(version, start, end, cases, value)
+
+
+def load_programme_targets(knowledge_root: Path) -> ProgrammeTargets:
+    knowledge_root = Path(knowledge_root)
+    path = knowledge_root / HANDOFF_FOLDER / TARGETS_FILE
+    display = str(Path(knowledge_root.name) / HANDOFF_FOLDER / TARGETS_FILE)
+    return _load(path, display, parse_programme_targets)

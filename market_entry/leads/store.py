@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -39,6 +40,7 @@ redis.call('SET', KEYS[2], ARGV[2])
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
 redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
 redis.call('SADD', KEYS[5], ARGV[1])
+redis.call('RPUSH', KEYS[6], ARGV[5])
 return {1, ARGV[1]}
 """
 
@@ -81,9 +83,11 @@ class LeadStore:
                 redis_keys.lead_desk_queue(lead.desk),
                 redis_keys.leads_by_created(),
                 redis_keys.lead_conversation(conversation),
+                redis_keys.leads_webhook_outbox(),
             ],
             args=[lead.id, json.dumps(record, ensure_ascii=False),
-                  queue_score(lead.score, created_at), created_at.timestamp()],
+                  queue_score(lead.score, created_at), created_at.timestamp(),
+                  json.dumps({"event": "lead.created", "lead_id": lead.id})],
         )
         lead_id = lead_id.decode() if isinstance(lead_id, bytes) else lead_id
         if flag:
@@ -107,6 +111,26 @@ class LeadStore:
                for i in self.client.zrevrange(redis_keys.lead_desk_queue(desk), 0, limit - 1)]
         if not ids:
             return []
+        raws = self.client.mget([redis_keys.lead(i) for i in ids])
+        return [Lead.from_dict(json.loads(raw)["lead"]) for raw in raws if raw is not None]
+
+    def all(self, batch: int = 500) -> Iterator[Lead]:
+        """Every stored lead, erased and purged ones included (without personal data), in no
+        particular order: a SCAN over the lead records, read `batch` at a time, each lead once."""
+        seen: set[str] = set()
+        pending: list[str] = []
+        for key in self.client.scan_iter(match=redis_keys.all_leads_pattern(), count=batch):
+            lead_id = (key.decode() if isinstance(key, bytes) else key).rsplit(":", 1)[1]
+            if lead_id not in seen:           # SCAN may return a key twice
+                seen.add(lead_id)
+                pending.append(lead_id)
+            if len(pending) >= batch:
+                yield from self._many(pending)
+                pending = []
+        if pending:
+            yield from self._many(pending)
+
+    def _many(self, ids: list[str]) -> list[Lead]:
         raws = self.client.mget([redis_keys.lead(i) for i in ids])
         return [Lead.from_dict(json.loads(raw)["lead"]) for raw in raws if raw is not None]
 
@@ -159,6 +183,8 @@ class LeadStore:
             if changed:
                 record["lead"] = lead.anonymised(status).to_dict()
                 pipe.set(key, json.dumps(record, ensure_ascii=False))
+                pipe.rpush(redis_keys.leads_webhook_outbox(),
+                           json.dumps({"event": f"lead.{status}", "lead_id": lead_id}))
 
         self.client.transaction(update, key)
         return changed

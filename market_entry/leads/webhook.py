@@ -1,6 +1,9 @@
-"""Tells a desk's system that a new lead is waiting (off unless configured).
+"""Tells a desk's system that a lead was created or erased (off unless configured).
 
-POST of a small JSON body — lead id, desk, score, markets, products, timeline, creation time;
+Creating a lead (and erasing or purging one) queues an event in the Redis outbox in the same
+step (store.py); `drain_outbox()` announces them — the action server drains it after each
+hand-off and at start, `python -m market_entry.leads notify` from cron.
+POST of a small JSON body — event, lead id, desk, score, markets, products, timeline, times;
 never contact details or free text, which stay in Redis for the console — signed with
 HMAC-SHA256 over the exact body bytes in `X-Lead-Signature: sha256=<hex>`. Connection errors,
 timeouts, 429 and 5xx are retried with exponential backoff; a notification that still fails is
@@ -65,10 +68,10 @@ def verify(secret: str, body: bytes, header: str) -> bool:
     return hmac.compare_digest(sign(secret, body), header or "")
 
 
-def notification(lead: Lead) -> dict[str, Any]:
-    """What a desk's system is told about a new lead: no personal data."""
-    return {"event": "lead.created", "lead_id": lead.id, "desk": lead.desk, "score": lead.score,
-            "created": lead.created, "markets": list(lead.markets),
+def notification(lead: Lead, event: str = "lead.created") -> dict[str, Any]:
+    """What a desk's system is told about a new or changed lead: no personal data."""
+    return {"event": event, "lead_id": lead.id, "desk": lead.desk, "score": lead.score,
+            "created": lead.created, "status": lead.status, "markets": list(lead.markets),
             "products": list(lead.products), "timeline": lead.timeline}
 
 
@@ -81,19 +84,40 @@ class WebhookNotifier:
         self.session = session or requests.Session()
         self.sleep = sleep
 
-    def notify(self, lead: Lead) -> bool:
-        """Send the new-lead notification; False when it failed (and was kept for retry)."""
+    def notify(self, lead: Lead, event: str = "lead.created") -> bool:
+        """Send one notification; False when it failed (and was kept for retry)."""
         if not self.config.enabled:
             return False
-        body = json.dumps(notification(lead), ensure_ascii=False, sort_keys=True).encode("utf-8")
-        if self._send(body):
+        body = json.dumps(notification(lead, event), ensure_ascii=False,
+                          sort_keys=True).encode("utf-8")
+        if self._send(body, event):
             return True
-        self._keep(body, lead.id)
+        self._keep(body, lead.id, event)
         return False
 
-    def _send(self, body: bytes) -> bool:
+    def drain_outbox(self, store: Any, limit: int = 100) -> int:
+        """Announce the lead events the store queued (creation and erasure write them in the
+        same step as the change itself); returns how many were sent. With the webhook off, the
+        outbox is emptied without sending, so it never grows."""
+        if self.client is None:
+            return 0
+        key = redis_keys.leads_webhook_outbox()
+        sent = 0
+        for _ in range(limit):
+            raw = self.client.lpop(key)
+            if raw is None:
+                break
+            if not self.config.enabled:
+                continue
+            item = json.loads(raw)
+            lead = store.get(item["lead_id"])
+            if lead is not None and self.notify(lead, item["event"]):
+                sent += 1
+        return sent
+
+    def _send(self, body: bytes, event: str = "lead.created") -> bool:
         headers = {"Content-Type": "application/json; charset=utf-8",
-                   SIGNATURE_HEADER: sign(self.config.secret, body), EVENT_HEADER: "lead.created"}
+                   SIGNATURE_HEADER: sign(self.config.secret, body), EVENT_HEADER: event}
         delay = self.config.backoff
         for attempt in range(1, self.config.attempts + 1):
             try:
@@ -113,11 +137,11 @@ class WebhookNotifier:
             delay *= 2
         return False
 
-    def _keep(self, body: bytes, lead_id: str) -> None:
+    def _keep(self, body: bytes, lead_id: str, event: str = "lead.created") -> None:
         if self.client is None:
             log.error("lead webhook for %s failed and no Redis to keep it", lead_id)
             return
-        item = json.dumps({"body": body.decode("utf-8"),
+        item = json.dumps({"body": body.decode("utf-8"), "event": event,
                            "failed": datetime.now(timezone.utc).isoformat()})
         self.client.rpush(redis_keys.leads_webhook_failed(), item)
         log.error("lead webhook for %s failed: kept for retry", lead_id)
@@ -134,7 +158,7 @@ class WebhookNotifier:
             if raw is None:
                 break
             item = json.loads(raw)
-            if self._send(item["body"].encode("utf-8")):
+            if self._send(item["body"].encode("utf-8"), item.get("event", "lead.created")):
                 sent += 1
             else:
                 self.client.rpush(key, raw)
