@@ -1,7 +1,7 @@
 """Officer accounts in Redis (`console:account:<username>`), passwords hashed with argon2id,
 and the login lockout (5 failures → locked for 15 minutes).
 
-    python -m services.console.accounts create --username U --desk us|jp|eu|emerging \
+    python -m services.console.accounts create --username U --desk <id in knowledge/desks.yml> \
         --role officer|supervisor          (password prompted; or one line on stdin for scripts)
     python -m services.console.accounts set-password --username U
     python -m services.console.accounts list
@@ -22,7 +22,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from services.console import keys
-from services.console.workflow import DESKS, ROLES, Officer
+from services.console.knowledge import desk_ids
+from services.console.workflow import ROLES, Officer
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 MIN_PASSWORD = 10
@@ -48,8 +49,8 @@ class Accounts:
     def create(self, username: str, password: str, desk: str, role: str) -> Officer:
         if not USERNAME.match(username or ""):
             raise AccountError("username: 2–32 lower-case letters, digits, '.', '_' or '-'")
-        if desk not in DESKS:
-            raise AccountError(f"desk must be one of {', '.join(DESKS)}")
+        if desk not in desk_ids():
+            raise AccountError(f"desk must be one of {', '.join(desk_ids())} (knowledge/desks.yml)")
         if role not in ROLES:
             raise AccountError(f"role must be one of {', '.join(ROLES)}")
         _check_password(password)
@@ -136,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     create = commands.add_parser("create", help="create an account (password prompted or stdin)")
     create.add_argument("--username", required=True)
-    create.add_argument("--desk", required=True, choices=DESKS)
+    create.add_argument("--desk", required=True, choices=desk_ids())
     create.add_argument("--role", default="officer", choices=ROLES)
     password = commands.add_parser("set-password", help="set a new password, clear a lockout")
     password.add_argument("--username", required=True)

@@ -1,25 +1,24 @@
-"""The console's view of leads: each lead (read through market_entry.leads.store) with its case
-state kept under `console:` (workflow status, assignee, outcome, notes), the audit log, the
-queue filters, the KPIs and the CSV export. Synchronous redis-py: calls are sub-millisecond on
-the desk's own Redis."""
+"""The console's view of leads: each lead (read only through market_entry.leads.store) with its
+case state kept under `console:` (workflow status, assignee, outcome, notes), the queue filters
+and the audit log.
+
+Synchronous redis-py: the web handlers call these methods on the console's thread pool
+(services.console.context.call), never on the event loop."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from urllib.parse import urlencode
 
 import redis
 
-from market_entry import redis_keys
 from market_entry.leads.model import STATUS_ERASED, STATUS_PURGED, Lead
 from market_entry.leads.store import LeadStore
 from services.console import keys
 from services.console.workflow import (
-    DESKS,
     MATCHED,
     NEW,
     OUTCOME_STATUSES,
@@ -30,6 +29,7 @@ from services.console.workflow import (
 
 TAIPEI = timezone(timedelta(hours=8))
 QUEUE_LIMIT = 5000
+MAX_SCORE = 1000
 
 
 def _text(value) -> str:
@@ -65,18 +65,59 @@ class Case:
         return max(0, (datetime.now(timezone.utc) - self.lead.created_at).days)
 
 
+def parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat((text or "").strip()) if text else None
+    except ValueError:
+        return None
+
+
+def _score(text: str) -> int | None:
+    text = (text or "").strip()
+    if text.lstrip("-").isdigit() and len(text) <= 5:
+        return max(-MAX_SCORE, min(MAX_SCORE, int(text)))
+    return None
+
+
 @dataclass(frozen=True)
 class Filters:
+    """The queue's filters. Built once per request (`from_query`); the queue, the CSV export and
+    the JSON list all apply the same `keep`, which checks every field."""
+
     market: str = ""
     status: str = ""
     date_from: date | None = None
     date_to: date | None = None
     desk: str = ""
+    min_score: int | None = None
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str], visible_desks: Iterable[str]) -> Filters:
+        status = query.get("status", "")
+        desk = query.get("desk", "")
+        return cls(market=query.get("market", "").strip().lower()[:20],
+                   status=status if status in STATUSES else "",
+                   date_from=parse_date(query.get("from", "")),
+                   date_to=parse_date(query.get("to", "")),
+                   desk=desk if desk in tuple(visible_desks) else "",
+                   min_score=_score(query.get("score", "")))
+
+    def query(self) -> str:
+        """The filters as a query string (for the export link: exactly what the queue shows)."""
+        values = {"desk": self.desk, "market": self.market, "status": self.status,
+                  "from": self.date_from.isoformat() if self.date_from else "",
+                  "to": self.date_to.isoformat() if self.date_to else "",
+                  "score": "" if self.min_score is None else str(self.min_score)}
+        return urlencode({k: v for k, v in values.items() if v})
 
     def keep(self, case: Case) -> bool:
+        if self.desk and case.lead.desk != self.desk:
+            return False
         if self.market and self.market not in case.lead.markets:
             return False
         if self.status and case.status != self.status:
+            return False
+        if self.min_score is not None and case.lead.score < self.min_score:
             return False
         day = case.created_local.date()
         if self.date_from and day < self.date_from:
@@ -84,13 +125,6 @@ class Filters:
         if self.date_to and day > self.date_to:
             return False
         return True
-
-
-def parse_date(text: str) -> date | None:
-    try:
-        return date.fromisoformat((text or "").strip()) if text else None
-    except ValueError:
-        return None
 
 
 class Cases:
@@ -129,7 +163,7 @@ class Cases:
         """The open queue of the desks the officer sees: score first, then oldest first (each
         desk's sorted set, market_entry.leads.store); supervisors get the desks merged."""
         desks = officer.visible_desks()
-        if filters.desk and filters.desk in desks:
+        if filters.desk in desks:
             desks = (filters.desk,)
         leads: list[Lead] = []
         for desk in desks:
@@ -138,16 +172,16 @@ class Cases:
         return [case for case in self._with_state(leads) if filters.keep(case)]
 
     def all_cases(self, desks: tuple[str, ...]) -> list[Case]:
-        """Every lead record of the desks, including erased and purged ones (for KPIs/export)."""
-        ids = [_text(k).rsplit(":", 1)[1]
-               for k in self.client.scan_iter(match=redis_keys.lead("*"), count=500)]
-        leads = []
-        for start in range(0, len(ids), 500):
-            raws = self.client.mget([redis_keys.lead(i) for i in ids[start:start + 500]])
-            leads.extend(Lead.from_dict(json.loads(raw)["lead"]) for raw in raws if raw)
-        leads = [lead for lead in leads if lead.desk in desks]
-        leads.sort(key=lambda lead: lead.created)
+        """Every lead record of the desks, erased and purged ones included (KPIs, export),
+        oldest first."""
+        leads = sorted((lead for lead in self.leads.all() if lead.desk in desks),
+                       key=lambda lead: lead.created)
         return self._with_state(leads)
+
+    def export(self, officer: Officer, filters: Filters) -> list[Case]:
+        """What the CSV export holds: every lead record of the officer's desks (anonymised ones
+        too, so yearly reports stay complete) that passes every filter of the queue."""
+        return [case for case in self.all_cases(officer.visible_desks()) if filters.keep(case)]
 
     # changing ----------------------------------------------------------------------------
     def _now(self) -> str:
@@ -215,91 +249,4 @@ class Cases:
         return out
 
 
-# KPIs --------------------------------------------------------------------------------------
-@dataclass
-class KpiRow:
-    leads: int = 0
-    cases: int = 0
-    amount: int = 0
-
-
-def month_of(iso: str) -> str:
-    return taipei(iso).strftime("%Y-%m")
-
-
-def kpis(cases: list[Case], year: int) -> dict:
-    """Per desk and month of `year` (Taipei time): consultations served (leads, by creation),
-    matchmaking cases (leads that reached 'matched', by that date) and their amounts."""
-    table: dict[str, dict[str, KpiRow]] = defaultdict(lambda: defaultdict(KpiRow))
-    prefix = f"{year}-"
-    for case in cases:
-        desk = case.lead.desk
-        created = month_of(case.lead.created)
-        if created.startswith(prefix):
-            table[desk][created].leads += 1
-        if case.matched_at:
-            matched = month_of(case.matched_at)
-            if matched.startswith(prefix):
-                table[desk][matched].cases += 1
-                table[desk][matched].amount += case.amount or 0
-    months = [f"{year}-{m:02d}" for m in range(1, 13)]
-    totals = KpiRow()
-    per_desk = {}
-    for desk in DESKS:
-        row = KpiRow()
-        for month in months:
-            cell = table[desk][month]
-            row.leads += cell.leads
-            row.cases += cell.cases
-            row.amount += cell.amount
-        per_desk[desk] = row
-        totals.leads += row.leads
-        totals.cases += row.cases
-        totals.amount += row.amount
-    per_month = {}
-    for month in months:
-        cell = KpiRow()
-        for desk in DESKS:
-            cell.leads += table[desk][month].leads
-            cell.cases += table[desk][month].cases
-            cell.amount += table[desk][month].amount
-        per_month[month] = cell
-    return {"months": months, "table": table, "per_desk": per_desk, "per_month": per_month,
-            "totals": totals}
-
-
-# CSV export --------------------------------------------------------------------------------
-CSV_COLUMNS = ("lead_id", "created_taipei", "desk", "markets", "products", "score", "status",
-               "assignee", "amount_ntd", "mou", "poc", "company", "ubn", "name", "title",
-               "phone", "email")
-CONTACT_COLUMNS = ("company", "ubn", "name", "title", "phone", "email")
-
-
-def _cell(value: str) -> str:
-    """Spreadsheet formula injection: a cell never starts with = + - @ or a tab."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def export_csv(cases: list[Case], officer: Officer) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for case in cases:
-        lead = case.lead
-        contact = lead.contact
-        with_contact = officer.export_contacts(lead.desk)
-        row = [lead.id, case.created_local.strftime("%Y-%m-%d %H:%M"), lead.desk,
-               " ".join(lead.markets), " ".join(lead.products), str(lead.score),
-               lead.status if case.erased else case.status, case.assignee,
-               "" if case.amount is None else str(case.amount),
-               "1" if case.mou else "0", "1" if case.poc else "0"]
-        if with_contact:
-            row += [contact.company, contact.ubn, contact.name, contact.title, contact.phone,
-                    contact.email]
-        else:
-            row += [""] * len(CONTACT_COLUMNS)
-        writer.writerow([_cell(str(v)) for v in row])
-    return "\ufeff" + out.getvalue()
-
-
-__all__ = ["Case", "Cases", "Filters", "STATUSES", "export_csv", "kpis", "parse_date"]
+__all__ = ["TAIPEI", "Case", "Cases", "Filters", "parse_date", "taipei"]

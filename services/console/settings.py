@@ -1,17 +1,22 @@
-"""The console's settings, read from the environment in one place. The session key comes only
-from CONSOLE_SECRET_KEY (never logged; the repr hides it): without it the console does not start."""
+"""The console's settings, read from the environment in one place (readers and the error type
+shared with the other services: services/common/settings.py). The session key comes only from
+CONSOLE_SECRET_KEY (never logged; the repr hides it): without it the console does not start."""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from services.common.settings import MissingSetting, choice, flag, number, text, whole_number
 
-class MissingSetting(RuntimeError):
-    pass
-
-
+REPO = Path(__file__).resolve().parents[2]
 MIN_SECRET_CHARS = 32
+
+
+def knowledge_dir(env: Mapping[str, str] | None = None) -> Path:
+    """KNOWLEDGE_DIR, or knowledge/ of this repository (as for the assistant)."""
+    return Path(text("KNOWLEDGE_DIR", str(REPO / "knowledge"), env))
 
 
 @dataclass(frozen=True)
@@ -27,30 +32,29 @@ class Settings:
     session_hours: float = 8.0
     max_failures: int = 5
     lockout_seconds: int = 15 * 60
+    knowledge_dir: Path = REPO / "knowledge"     # desks, names for labels, programme targets
+    knowledge_reload_seconds: float = 2.0
+    threads: int = 8                             # the pool that runs Redis and file calls
 
 
-def load() -> Settings:
-    secret = os.environ.get("CONSOLE_SECRET_KEY", "")
+def load(env: Mapping[str, str] | None = None) -> Settings:
+    secret = text("CONSOLE_SECRET_KEY", "", env)
     if len(secret) < MIN_SECRET_CHARS:
         raise MissingSetting(
             f"CONSOLE_SECRET_KEY must be set to a random value of at least {MIN_SECRET_CHARS} "
             "characters, e.g. $(python3 -c 'import secrets; print(secrets.token_urlsafe(32))') "
             "(see docs/console.md)."
         )
-    secure = os.environ.get("CONSOLE_SECURE_COOKIES", "auto").strip().lower() or "auto"
-    if secure not in ("auto", "1", "0"):
-        raise MissingSetting("CONSOLE_SECURE_COOKIES must be auto, 1 or 0")
-    try:
-        port = int(os.environ.get("CONSOLE_PORT", "8090"))
-        hours = float(os.environ.get("CONSOLE_SESSION_HOURS", "8"))
-    except ValueError as error:
-        raise MissingSetting("CONSOLE_PORT and CONSOLE_SESSION_HOURS must be numbers") from error
     return Settings(
         secret_key=secret,
-        redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        host=os.environ.get("CONSOLE_HOST", "127.0.0.1"),
-        port=port,
-        secure_cookies=secure,
-        trust_proxy=os.environ.get("CONSOLE_TRUST_PROXY", "0") == "1",
-        session_hours=hours,
+        redis_url=text("REDIS_URL", Settings.redis_url, env),
+        host=text("CONSOLE_HOST", Settings.host, env),
+        port=whole_number("CONSOLE_PORT", Settings.port, env),
+        secure_cookies=choice("CONSOLE_SECURE_COOKIES", "auto", ("auto", "1", "0"), env),
+        trust_proxy=flag("CONSOLE_TRUST_PROXY", False, env),
+        session_hours=number("CONSOLE_SESSION_HOURS", Settings.session_hours, env),
+        knowledge_dir=knowledge_dir(env),
     )
+
+
+__all__ = ["MissingSetting", "Settings", "knowledge_dir", "load"]

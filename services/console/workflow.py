@@ -1,13 +1,16 @@
-"""The rules of the console, with no I/O: lead statuses and their transitions, who may see and
-change what, and the programme targets. Unit-tested in tests/console/test_workflow.py."""
+"""The rules of the console: lead statuses and their transitions, who may see and change what.
+The desks come from knowledge/desks.yml (services.console.knowledge, read once); the programme
+targets from knowledge/handoff/programme_targets.yml. Unit-tested in
+tests/console/test_workflow.py."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
-DESKS = ("us", "jp", "eu", "emerging")
-DESK_NAMES = {"us": "臺美窗口", "jp": "臺日窗口", "eu": "臺歐窗口", "emerging": "新興市場窗口"}
+from market_entry.answer_parsing import parse_money
+from services.console.knowledge import desk_ids
 
 OFFICER = "officer"
 SUPERVISOR = "supervisor"
@@ -31,10 +34,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 # Outcomes (amount, MOU / POC) belong to cases that reached matching.
 OUTCOME_STATUSES = (MATCHED, CLOSED)
-
-# The programme's targets (MOEA global-expansion programme).
-TARGET_CASES = 210
-TARGET_AMOUNT_NTD = 3_200_000_000
 
 
 class InvalidTransition(ValueError):
@@ -64,7 +63,7 @@ class Officer:
         return self.role == SUPERVISOR
 
     def visible_desks(self) -> tuple[str, ...]:
-        return DESKS if self.is_supervisor else (self.desk,)
+        return desk_ids() if self.is_supervisor else (self.desk,)
 
     def can_see(self, lead_desk: str) -> bool:
         """Officers see only their desk's leads, supervisors every desk's."""
@@ -92,21 +91,24 @@ class Officer:
         return self.can_see(lead_desk)
 
 
-def parse_amount(text: str) -> int | None:
-    """'NT$1,200,000', '1200000', '120萬', '1.5億' → whole NT dollars (≥ 0); None if invalid."""
-    clean = unicodedata.normalize("NFKC", text or "").strip().upper()
-    for token in ("NT$", "NTD", "$", ",", " ", "元"):
-        clean = clean.replace(token, "")
-    multiplier = 1
-    if clean.endswith("萬"):
-        multiplier, clean = 10_000, clean[:-1]
-    elif clean.endswith("億"):
-        multiplier, clean = 100_000_000, clean[:-1]
-    if not clean or len(clean) > 16:
+
+# Amounts -----------------------------------------------------------------------------------
+MAX_AMOUNT_NTD = 10**13
+_PLAIN_DOLLARS = re.compile(r"(?:NT\$|NTD|\$)?\s*(\d{1,3}(?:,\d{3})+|\d+)\s*元?", re.IGNORECASE)
+
+
+def read_amount(text: str) -> int | None:
+    """The matched amount an officer typed → whole NT dollars, or None when it is not one.
+
+    Parsed by market_entry.answer_parsing.parse_money ('NT$1,200,000', '120萬', '1.5億',
+    full-width digits). parse_money leaves a bare number under 10,000 undecided, because an
+    owner's "500" for their capital is ambiguous; an officer records dollars, so such a number
+    (0 included) is taken as written. Negative amounts are refused."""
+    clean = unicodedata.normalize("NFKC", text or "").strip()
+    if not clean or "-" in clean or "−" in clean:
         return None
-    try:
-        value = float(clean) if "." in clean else int(clean)
-    except ValueError:
-        return None
-    amount = int(round(value * multiplier))
-    return amount if 0 <= amount <= 10**13 else None
+    amount = parse_money(clean)
+    if amount is None:
+        plain = _PLAIN_DOLLARS.fullmatch(clean)
+        amount = int(plain.group(1).replace(",", "")) if plain else None
+    return amount if amount is not None and 0 <= amount <= MAX_AMOUNT_NTD else None

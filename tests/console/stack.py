@@ -39,20 +39,31 @@ ACCOUNTS = {  # username → (desk, role)
 }
 
 
+EVENT = "tw-jp-matchmaking-osaka-2027"          # a real event of knowledge/events/events.yml
+EVENT_NAME = "臺日產業合作商機洽談會（大阪）"
+
+
 def make_lead(desk="jp", score=50, days_ago=1.0, company="好棒電器", name="陳小明",
-              phone="0912-345-678", markets=("jp",)) -> Lead:
+              phone="0912-345-678", markets=("jp",), email="ming@example.tw",
+              products=("appliances",), timeline="within_3_months", size_band="small") -> Lead:
+    """A lead as the hand-off writes it: codes for markets, products, timeline, size band,
+    consent, screening outcome and rules, score factors."""
     created = datetime.now(timezone.utc) - timedelta(days=days_ago)
     return Lead(
         id=new_lead_id(), created=created.isoformat(), desk=desk, score=score,
-        explanation=(ScoreItem("timeline", "within_3_months", 25,
-                               {"zh-TW": "預計三個月內進入市場：+25", "en": "Within 3 months: +25"}),),
+        explanation=(ScoreItem("timeline", timeline, 25,
+                               {"zh-TW": "預計三個月內進入市場：+25", "en": "Within 3 months: +25"}),
+                     ScoreItem("export_experience", "has_exported", 15,
+                               {"zh-TW": "出口經驗：已有出口經驗 +15",
+                                "en": "Export experience: has exported before +15"})),
         contact=Contact(company=company, ubn="04595257", name=name, title="經理", phone=phone,
-                        email="ming@example.tw"),
+                        email=email),
         consent=ConsentRecord("2026-12-v1", created.isoformat(), CONSENT_AGREED),
-        products=("appliances",), markets=markets, export_experience=True,
-        timeline="within_3_months", help_wanted="想找當地代理商", summary="小家電外銷",
-        screening={"event": "jp-expo-2027", "outcome": "eligible",
-                   "rules": {"registered_company": "met"}},
+        products=products, markets=markets, export_experience=True, english_materials="unknown",
+        size_band=size_band, timeline=timeline, help_wanted="想找當地代理商", summary="小家電外銷",
+        screening={"event": EVENT, "outcome": "needs_review",
+                   "rules": {"sme": "met", "registered_company": "met", "sector_in": "not_met",
+                             "export_experience": "unknown"}},
         transcript=({"from": "owner", "text": "想賣到日本需要什麼認證？"},
                     {"from": "bot", "text": "日本的電器需要 PSE 認證。"}),
     )
@@ -122,13 +133,17 @@ class ConsoleStack:
         store = LeadStore(self.client())
         seeds = {
             "jp-high": make_lead("jp", 90, 2, company="高分精機"),
-            "jp-old": make_lead("jp", 60, 20, company="老字號食品"),
-            "jp-new": make_lead("jp", 60, 1, company="新創科技"),
-            "jp-low": make_lead("jp", 10, 5, company="小小工坊", markets=("jp", "us")),
+            "jp-old": make_lead("jp", 60, 20, company="老字號食品", products=("food",),
+                                timeline="3_to_12_months", size_band="micro"),
+            "jp-new": make_lead("jp", 60, 1, company="新創科技", products=("electronics",)),
+            "jp-low": make_lead("jp", 10, 5, company="小小工坊", markets=("jp", "us"),
+                                products=("bicycles",), timeline="later", size_band="medium"),
             "us-one": make_lead("us", 80, 3, company="美國通商", name="王大同",
-                                phone="02-2345-6789", markets=("us",)),
+                                phone="02-2345-6789", markets=("us",), email="datong@example.com",
+                                products=("machinery",), timeline="unknown", size_band="large"),
             "eu-one": make_lead("eu", 70, 4, company="歐洲精品", name="林小華",
-                                phone="04-2345-6789", markets=("de",)),
+                                phone="04-2345-6789", markets=("eu",), email="hua@example.org",
+                                products=("cosmetics",)),
         }
         for name, lead in seeds.items():
             store.create(lead, f"conv-{name}", f"conv-{name}#1")

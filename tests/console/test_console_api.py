@@ -14,7 +14,7 @@ import requests
 
 from services.console.accounts import Accounts
 from services.console.cases import TAIPEI
-from tests.console.stack import PASSWORD, REPO, ConsoleStack
+from tests.console.stack import EVENT_NAME, PASSWORD, REPO, ConsoleStack
 
 PAGES = ["/", "/queue", "/kpi", "/audit", "/export.csv", "/leads/{jp}"]
 API_GETS = ["/api/me", "/api/leads", "/api/leads/{jp}"]
@@ -194,7 +194,7 @@ def test_lead_page_shows_transcript_screening_and_score(stack):
     session = stack.login("ming.jp")
     page = session.get(url(stack, "/leads/{jp}", "jp-new")).text
     assert "想賣到日本需要什麼認證？" in page and "PSE" in page
-    assert "符合資格" in page and "jp-expo-2027" in page
+    assert "需人工確認" in page and EVENT_NAME in page
     assert "預計三個月內進入市場：+25" in page and "0912-345-678" in page
 
 
@@ -262,13 +262,13 @@ def test_csv_export(stack):
     assert response.headers["Content-Type"].startswith("text/csv")
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert {row["desk"] for row in rows} == {"jp"} and len(rows) == 4
-    assert all(row["name"] == "陳小明" and row["phone"] for row in rows)
+    assert {row["窗口"] for row in rows} == {"臺日窗口"} and len(rows) == 4
+    assert all(row["聯絡人"] == "陳小明" and row["電話"] for row in rows)
     boss = stack.login("boss")
     rows = list(csv.DictReader(io.StringIO(boss.get(stack.base + "/export.csv").content
                                            .decode("utf-8-sig"))))
-    assert {row["desk"] for row in rows} == {"jp", "us", "eu"}
-    assert {row["name"] for row in rows} >= {"王大同", "林小華"}
+    assert {row["窗口"] for row in rows} == {"臺日窗口", "臺美窗口", "臺歐窗口"}
+    assert {row["聯絡人"] for row in rows} >= {"王大同", "林小華"}
     only_us = boss.get(stack.base + "/export.csv", params={"market": "us"}).content.decode("utf-8-sig")
     assert "王大同" in only_us and "林小華" not in only_us
 
@@ -281,7 +281,7 @@ def test_audit_log_records_views_and_changes_for_supervisors_only(stack):
     assert officer.get(stack.base + "/audit").status_code == 403
     boss = stack.login("boss")
     page = boss.get(stack.base + "/audit", params={"lead": lead}).text
-    assert "amy.jp" in page and "view_lead" in page and "note" in page
+    assert "amy.jp" in page and "查看案件" in page and "新增備註" in page
     assert "秘密備註" not in page                                 # note texts are not copied
     entries = stack.client().xrange("console:audit")
     actions = {(e[1][b"user"], e[1][b"action"]) for e in entries}

@@ -79,6 +79,9 @@ def test_phone_layout(browser, stack):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(ARTIFACTS / "console-phone-queue.png"), full_page=True)
     page.goto(stack.base + "/kpi")
-    expect(page.locator("svg.chart")).to_be_visible()
+    expect(page.locator("svg.chart")).to_have_count(2)       # the period's pace, the year's months
+    for chart in page.locator("svg.chart").all():
+        expect(chart).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(ARTIFACTS / "console-phone-kpi.png"), full_page=True)
     context.close()

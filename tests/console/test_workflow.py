@@ -10,7 +10,12 @@ from datetime import datetime, timezone
 import pytest
 
 from market_entry.leads.model import Contact
-from services.console.cases import Case, Filters, export_csv, kpis
+from services.console.cases import Case, Filters
+from services.console.export import export_csv
+from services.console.knowledge import ReferenceStore
+from services.console.kpi import kpis
+from services.console.labels import Labels
+from services.console.settings import REPO
 from services.console.workflow import (
     CLOSED,
     CONTACTED,
@@ -23,7 +28,7 @@ from services.console.workflow import (
     Officer,
     allowed_next,
     check_transition,
-    parse_amount,
+    read_amount,
 )
 from tests.console.stack import make_lead
 
@@ -31,6 +36,7 @@ JP = Officer("ming.jp", "jp", "officer")
 JP2 = Officer("amy.jp", "jp", "officer")
 US = Officer("john.us", "us", "officer")
 BOSS = Officer("boss", "us", "supervisor")
+LABELS = Labels(ReferenceStore(REPO / "knowledge").get())
 
 
 def test_happy_path_of_the_workflow():
@@ -80,12 +86,12 @@ def test_assigning():
     ("1.5億", 150_000_000), ("０", 0), (" 3,000 元 ", 3000),
 ])
 def test_amounts(text, amount):
-    assert parse_amount(text) == amount
+    assert read_amount(text) == amount
 
 
 @pytest.mark.parametrize("text", ["", "abc", "-5", "1e9", "12.3.4", "9" * 20])
 def test_bad_amounts(text):
-    assert parse_amount(text) is None
+    assert read_amount(text) is None
 
 
 def _case(desk, status=NEW, created="2026-03-10T02:00:00+00:00", matched_at="", amount=None):
@@ -121,9 +127,21 @@ def test_filters():
 def test_csv_has_contacts_only_for_visible_desks_and_no_formulas():
     jp, us = _case("jp"), _case("us")
     evil = Case(lead=replace(make_lead("jp"), contact=Contact(company='=HYPERLINK("x")', name="甲")))
-    rows = list(csv.DictReader(io.StringIO(export_csv([jp, us, evil], JP).lstrip("\ufeff"))))
-    assert rows[0]["name"] == "陳小明" and rows[0]["phone"] == "0912-345-678"
-    assert rows[1]["desk"] == "us" and rows[1]["name"] == rows[1]["phone"] == ""
-    assert rows[2]["company"].startswith("'=")
-    everything = list(csv.DictReader(io.StringIO(export_csv([jp, us], BOSS).lstrip("\ufeff"))))
-    assert all(row["name"] for row in everything)
+    rows = list(csv.DictReader(io.StringIO(export_csv([jp, us, evil], JP, LABELS).lstrip("\ufeff"))))
+    assert rows[0]["聯絡人"] == "陳小明" and rows[0]["電話"] == "0912-345-678"
+    assert rows[1]["窗口"] == "臺美窗口" and rows[1]["聯絡人"] == rows[1]["電話"] == ""
+    assert rows[2]["公司名稱"].startswith("'=")
+    everything = list(csv.DictReader(io.StringIO(export_csv([jp, us], BOSS, LABELS)
+                                                 .lstrip("\ufeff"))))
+    assert all(row["聯絡人"] for row in everything)
+
+
+def test_filters_check_desk_and_score_and_read_the_query_once():
+    case = _case("jp")                                   # score 50
+    assert Filters(desk="jp").keep(case) and not Filters(desk="us").keep(case)
+    assert Filters(min_score=50).keep(case) and not Filters(min_score=51).keep(case)
+    query = {"desk": "us", "market": " JP ", "status": "bogus", "score": "40", "from": "x"}
+    assert Filters.from_query(query, BOSS.visible_desks()) == Filters(desk="us", market="jp",
+                                                                      min_score=40)
+    assert Filters.from_query(query, JP.visible_desks()).desk == ""   # not their desk
+    assert Filters(desk="eu", min_score=5).query() == "desk=eu&score=5"

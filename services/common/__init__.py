@@ -1,0 +1,1 @@
+"""Pieces the services (the officers' console, the LINE gateway) share."""
