@@ -1,15 +1,21 @@
 """The freshness report: what knowledge staff should review next.
 
 Lists entries past or near their review date, volatile entries checked too long ago, entries with
-no official source, and market × topic cells with no entry. Pure functions over a KnowledgeBase
-so the report is the same in the CLI, in tests and in any later console.
+no official source or only homepages, entries marked for review, and market × topic cells with no
+entry. Pure functions over a KnowledgeBase so the report is the same in the CLI, in tests and in
+any later console.
+
+`stale --strict` (CI) fails only on findings that need action now (`ACTION_NOW`): a review date
+that has passed, a volatile entry checked more than 90 days ago, and an entry whose sources are
+not an official page that states the rule (no official domain, or only homepages) and that has no
+`review_note` saying why. Due soon, marked for review and missing topics are listed for planning.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-import re
 from urllib.parse import urlparse
 
 from market_entry.knowledge.model import Entry, KnowledgeBase
@@ -24,6 +30,8 @@ NOT_SPECIFIC, MARKED_FOR_REVIEW = "source_not_specific", "marked_for_review"
 _HOME_PATHS = re.compile(r"^/?((en|eng|english|zh|zh-tw|zh_tw|tw|ja|jp|vi|th|id|ms|es|ar|"
                          r"index|home|portal|default|main)(\.(html?|aspx?|php|jsp))?/?)?$",
                          re.IGNORECASE)
+# What `stale --strict` fails on; everything else is listed for planning, not a failure.
+ACTION_NOW = frozenset({OVERDUE, VOLATILE_OLD, NO_OFFICIAL_SOURCE, NOT_SPECIFIC})
 KIND_LABELS = {
     OVERDUE: "review date passed",
     DUE_SOON: "review due soon",
@@ -44,6 +52,10 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.subject}: {KIND_LABELS[self.kind]} ({self.detail})"
+
+    @property
+    def needs_action(self) -> bool:
+        return self.kind in ACTION_NOW
 
 
 def is_official(url: str, domains: list[str]) -> bool:

@@ -9,9 +9,18 @@ import pytest
 from market_entry.knowledge import load_knowledge
 from market_entry.knowledge.coverage import coverage_markdown
 from market_entry.knowledge_tool import main
-from tests.conftest import REAL_KNOWLEDGE
+from tests.conftest import REAL_KNOWLEDGE, US_ENTRIES, write_knowledge
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def small_knowledge(tmp_path: Path) -> Path:
+    """The shared small folder, with the key facts `validate` requires of its volatile entry."""
+    facts = ("    facts:\n      - name: us.tariff_basis\n        value: HTSUS\n"
+             "        as_of: 2026-11-01\n")
+    us = US_ENTRIES if "facts:" in US_ENTRIES else US_ENTRIES + facts
+    return write_knowledge(tmp_path / "knowledge", {"markets/us/tariffs.yml": us})
 
 
 def run(capsys, *args) -> tuple[int, str, str]:
@@ -40,14 +49,17 @@ def test_stale_report(capsys, small_knowledge):
     code, out, _ = run(capsys, "--root", str(small_knowledge), "--today", "2027-04-20", "stale",
                        "--days", "30")
     assert code == 0
+    now, later = out.split("To plan (listed, not failures):")
     # us-tariffs-overview: volatile, review_by 2027-01-15 passed, checked 2026-11-01 > 90 days ago
-    assert "us-tariffs-overview: review date passed" in out
-    assert "us-tariffs-overview: volatile, checked more than 90 days ago" in out
-    # review_by 2027-05-01 is within 30 days of 2027-04-20
-    assert "jp-certification-pse: review due soon" in out
+    assert "us-tariffs-overview: review date passed" in now
+    assert "us-tariffs-overview: volatile, checked more than 90 days ago" in now
+    # review_by 2027-05-01 is within 30 days of 2027-04-20: planned, not a failure
+    assert "jp-certification-pse: review due soon" in later
+    # https://www.tele.soumu.go.jp/ is official but a homepage, and has no review_note
+    assert "jp-certification-giteki: no official page that states the rule" in now
     # jp-certification-giteki cites tele.soumu.go.jp: official; fixture hts.usitc.gov: official
     assert "no official source" not in out
-    assert "vn/certification: no entry for this topic" in out
+    assert "vn/certification: no entry for this topic" in later
     code, _, _ = run(capsys, "--root", str(small_knowledge), "--today", "2027-04-20", "stale", "--strict")
     assert code == 1
 
