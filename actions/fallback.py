@@ -11,8 +11,10 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
-from actions import adapters, runtime
+from actions import runtime
+from actions.tracker import buttons, context, latest_text, reply_language, send
 from market_entry.answering import ANSWERED, Button, Reply, payload
 from market_entry.knowledge.model import pick
 from market_entry.phrases import clip_label, say
@@ -24,41 +26,37 @@ class ActionFallback(Action):
     def name(self) -> str:
         return "action_fallback"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        lang = adapters.language(tracker)
-        text = tracker.latest_message.get("text") or ""
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        lang = reply_language(tracker)
+        text = latest_text(tracker)
         answerer = runtime.answerer()
-        context = adapters.context(tracker)
+        known = context(tracker)
         typed = bool(text) and not text.startswith("/")
         terms = answerer.find_terms(text) if typed else []
         # The NLU was unsure, but the packs may not be: a message naming a market (or a topic with
         # the conversation's market known) is tried as a question first.
-        reply = answerer.respond(text, lang, context) if typed else None
+        reply = answerer.respond(text, lang, known) if typed else None
         market_named = any(t.label == "market" for t in terms)
         if reply is not None and reply.kind == ANSWERED and (
-            market_named or (terms and context.market is not None)
+            market_named or (terms and known.market is not None)
         ):
-            return adapters.send(dispatcher, reply, tracker)
+            return send(dispatcher, reply, tracker)
 
         count = int(tracker.get_slot("fallback_count") or 0) + 1
         if count >= OFFER_OFFICER_AFTER:
-            dispatcher.utter_message(
-                text=say("fallback_officer", lang),
-                buttons=adapters.buttons([Button(say("button_officer", lang),
-                                                 payload("request_human"))]),
-            )
+            dispatcher.utter_message(text=say("fallback.officer", lang), buttons=buttons(
+                [Button(say("button.officer", lang), payload("request_human"))]))
             return [SlotSet("fallback_count", 0.0)]
 
         suggestions = suggestion_buttons(reply, lang)
         if suggestions:
-            dispatcher.utter_message(text=say("rephrase", lang),
-                                     buttons=adapters.buttons(suggestions))
+            dispatcher.utter_message(text=say("fallback.rephrase", lang),
+                                     buttons=buttons(suggestions))
         else:
-            dispatcher.utter_message(text=say("rephrase_no_suggestion", lang),
-                                     buttons=adapters.buttons(
-                                         answerer.topic_suggestions(context.market, lang)))
+            dispatcher.utter_message(text=say("fallback.rephrase_no_suggestion", lang),
+                                     buttons=buttons(answerer.topic_suggestions(known.market,
+                                                                                lang)))
         return [SlotSet("fallback_count", float(count))]
 
 

@@ -7,8 +7,9 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
-from actions import adapters
+from actions.tracker import latest_entity, latest_text, reply_language
 from market_entry.language_choice import requested_language
 from market_entry.phrases import say
 
@@ -17,13 +18,10 @@ class ActionSwitchLanguage(Action):
     def name(self) -> str:
         return "action_switch_language"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        current = adapters.language(tracker)
-        chosen = next((e.get("value") for e in tracker.latest_message.get("entities") or []
-                       if e.get("entity") == "language" and e.get("value") in ("zh-TW", "en")), None)
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
         # A button (the widget's language switch) names the language; typed text is parsed.
-        target = chosen or requested_language(tracker.latest_message.get("text") or "", current)
-        dispatcher.utter_message(text=say("language_switched", target))
+        target = latest_entity(tracker, "language") or requested_language(
+            latest_text(tracker), reply_language(tracker))
+        dispatcher.utter_message(text=say("system.language_switched", target))
         return [SlotSet("preferred_language", target)]

@@ -8,39 +8,39 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import adapters, runtime
+from actions import offer, runtime
+from actions.tracker import context, latest_text, payload_entities, reply_language, send
 from market_entry.answering import NOT_COVERED_REPLY
 from market_entry.unanswered import record_unanswered
 
 log = logging.getLogger(__name__)
 
 
+async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker
+                          ) -> list[dict[str, Any]]:
+    """The market-question dialogue for the latest message; other actions hand questions here
+    (a question typed as a "free answer", a subsidy question in an events request)."""
+    text = latest_text(tracker)
+    lang = reply_language(tracker)
+    reply = runtime.answerer().respond(text, lang, context(tracker), payload_entities(tracker))
+    log.info("market question answered: kind=%s entry=%s market=%s", reply.kind,
+             reply.entry.id if reply.entry else None, reply.market)
+    events = send(dispatcher, reply, tracker)
+    if reply.kind == NOT_COVERED_REPLY:
+        note_unanswered(text, reply.market)
+    elif reply.entry is not None:
+        set_now = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+        events += offer.maybe_offer(dispatcher, tracker, lang, set_now)
+    return events
+
+
 class ActionAnswerQuestion(Action):
     def name(self) -> str:
         return "action_answer_question"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        text = tracker.latest_message.get("text") or ""
-        reply = runtime.answerer().respond(
-            text,
-            adapters.language(tracker),
-            adapters.context(tracker),
-            adapters.payload_entities(tracker),
-        )
-        log.info("market question answered: kind=%s entry=%s market=%s", reply.kind,
-                 reply.entry.id if reply.entry else None, reply.market)
-        if reply.kind == NOT_COVERED_REPLY:
-            note_unanswered(text, reply.market)
-            return adapters.send(dispatcher, reply, tracker)
-        events = adapters.send(dispatcher, reply, tracker)
-        if reply.entry is not None:
-            from actions.handoff import maybe_offer
-
-            set_now = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-            events += maybe_offer(dispatcher, tracker, adapters.language(tracker), set_now)
-        return events
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        return await answer_question(dispatcher, tracker)
 
 
 def note_unanswered(question: str, market: str | None) -> None:

@@ -1,58 +1,95 @@
 """Objects the actions share for the life of the action server process.
 
-Created lazily so importing the actions (e.g. in tests) touches neither disk nor network.
+Created lazily so importing the actions (e.g. in tests) touches neither disk nor network;
+`reset()` drops them all (tests change the environment between cases).
 """
 
 from __future__ import annotations
 
 import logging
-import os
+from datetime import date
 from functools import lru_cache
-from pathlib import Path
 
 import redis
 
 from market_entry.answering import Answerer
+from market_entry.events import EventStore
 from market_entry.knowledge import KnowledgeStore
+from market_entry.knowledge.model import KnowledgeBase
+from market_entry.leads.config import (
+    ConsentNotice,
+    ScoringConfig,
+    load_consent_notice,
+    load_scoring,
+)
+from market_entry.leads.spool import Spool
+from market_entry.leads.store import LeadStore
+from market_entry.settings import Settings
 
 log = logging.getLogger(__name__)
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def knowledge_dir() -> Path:
-    return Path(os.environ.get("KNOWLEDGE_DIR") or REPO_ROOT / "knowledge")
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return Settings.from_env()
 
 
 @lru_cache(maxsize=1)
 def store() -> KnowledgeStore:
-    interval = float(os.environ.get("KNOWLEDGE_RELOAD_SECONDS", "1.0"))
-    return KnowledgeStore(knowledge_dir(), check_interval=interval)
+    return KnowledgeStore(settings().knowledge_dir,
+                          check_interval=settings().knowledge_reload_seconds)
 
 
 @lru_cache(maxsize=1)
 def answerer() -> Answerer:
-    return Answerer(store())
+    return Answerer(store(), dense=settings().dense_retrieval)
+
+
+@lru_cache(maxsize=1)
+def event_store() -> EventStore:
+    return EventStore(settings().knowledge_dir, check_interval=settings().knowledge_reload_seconds)
 
 
 @lru_cache(maxsize=1)
 def redis_client() -> redis.Redis | None:
-    url = os.environ.get("REDIS_URL")
+    url = settings().redis_url
     if not url:
         return None
     return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
 
 
-@lru_cache(maxsize=1)
-def event_store():
-    from market_entry.events import EventStore
-
-    interval = float(os.environ.get("KNOWLEDGE_RELOAD_SECONDS", "1.0"))
-    return EventStore(knowledge_dir(), check_interval=interval)
+def lead_store() -> LeadStore | None:
+    client = redis_client()
+    return LeadStore(client) if client is not None else None
 
 
-def today():
-    """Today's date; EVENTS_TODAY (YYYY-MM-DD) pins it for tests and demos."""
-    from datetime import date
+def spool() -> Spool:
+    return Spool(settings().leads_spool_dir)
 
-    pinned = os.environ.get("EVENTS_TODAY")
-    return date.fromisoformat(pinned) if pinned else date.today()
+
+def kb() -> KnowledgeBase | None:
+    """The knowledge, or None when no valid version was ever loaded (callers degrade)."""
+    try:
+        return store().get()
+    except Exception:  # noqa: BLE001 - a missing pack must not break the events or the hand-off
+        return None
+
+
+def scoring() -> ScoringConfig:
+    return load_scoring(settings().knowledge_dir)
+
+
+def consent_notice() -> ConsentNotice:
+    return load_consent_notice(settings().knowledge_dir)
+
+
+def today() -> date:
+    return settings().today()
+
+
+_CACHED = (settings, store, answerer, event_store, redis_client)
+
+
+def reset() -> None:
+    for cached in _CACHED:
+        cached.cache_clear()

@@ -17,6 +17,7 @@ from market_entry.answer_parsing import (
     parse_ubn,
     parse_yes_no,
 )
+from market_entry.form_interruptions import reads_as_question
 from market_entry.normalise import normalise
 from market_entry.ubn import is_valid_ubn
 
@@ -132,3 +133,11 @@ def harvest_facts(text: str, market_aliases: dict[str, str] | None = None) -> di
                        low):
             facts.setdefault("export_experience", False)
     return facts
+
+
+def is_bare_answer(message: str) -> bool:
+    """A short statement of facts ("500萬", "我們有35個員工"), not a question."""
+    if not message or message.startswith("/") or len(message) > 30 or reads_as_question(message):
+        return False
+    return bool(harvest_facts(message) or parse_money(message) or parse_headcount(message)
+                or parse_ubn(message))

@@ -1,79 +1,65 @@
-"""Every custom action, run as the action server runs it, on a small knowledge folder."""
+"""The market-question, fallback, language and session actions, run as the action server runs
+them, on a small knowledge folder. Assertions use phrase keys and facts, never wording."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
-from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions import runtime
 from actions.fallback import ActionFallback
 from actions.handoff import ActionHandoff
 from actions.language import ActionSwitchLanguage
 from actions.market_answer import ActionAnswerQuestion
+from actions.session import ActionSessionStart
+from market_entry.phrases import say
+from tests.actions.conftest import run, tracker
 
 
 @pytest.fixture(autouse=True)
-def knowledge(small_knowledge, monkeypatch):
-    monkeypatch.setenv("KNOWLEDGE_DIR", str(small_knowledge))
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    caches = (runtime.store, runtime.answerer, runtime.redis_client)
-    for cached in caches:
-        cached.cache_clear()
-    yield small_knowledge
-    for cached in caches:
-        cached.cache_clear()
+def knowledge(use_knowledge, small_knowledge):
+    use_knowledge(small_knowledge)
 
 
-def tracker(text: str, slots: dict | None = None, entities: list | None = None,
-            intent: str = "ask_market_question") -> Tracker:
-    return Tracker(
-        sender_id="owner-1",
-        slots={"preferred_language": "auto", "fallback_count": 0.0, **(slots or {})},
-        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9},
-                        "entities": entities or []},
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
-
-
-def run(action, track: Tracker) -> tuple[list[dict], list[dict]]:
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, track, {}))
-    return dispatcher.messages, events
+def ask(text: str, slots: dict | None = None, **kwargs):
+    return tracker(text, slots, intent=kwargs.pop("intent", "ask_market_question"), **kwargs)
 
 
 def test_answer_action_sends_answer_buttons_and_slots():
-    messages, events = run(ActionAnswerQuestion(), tracker("我們是做小家電的，想賣到日本需要什麼認證？"))
+    messages, events = run(ActionAnswerQuestion(), ask("我們是做小家電的，想賣到日本需要什麼認證？"))
     assert len(messages) == 1
-    assert "PSE" in messages[0]["text"] and "最後查核日期" in messages[0]["text"]
+    assert "PSE" in messages[0]["text"]
+    assert say("answer.checked_line", "zh-TW", checked="2026-11-01") in messages[0]["text"]
+    assert messages[0]["custom"]["entry_id"] == "jp-certification-pse"
     assert any(b["payload"] == "/request_human" for b in messages[0]["buttons"])
     assert SlotSet("last_entry", "jp-certification-pse") in events
     assert SlotSet("market", "jp") in events
 
 
 def test_answer_action_asks_for_the_market_and_keeps_the_question():
-    messages, events = run(ActionAnswerQuestion(), tracker("出口需要什麼認證？"))
-    assert "哪個市場" in messages[0]["text"]
+    messages, events = run(ActionAnswerQuestion(), ask("出口需要什麼認證？"))
+    assert messages[0]["text"] == say("answer.ask_market", "zh-TW")
     assert SlotSet("pending_question", "出口需要什麼認證?") in events
 
 
 def test_answer_action_uses_button_entities():
-    track = tracker('/ask_market_question{"entry_id":"jp-labelling-food"}',
-                    entities=[{"entity": "entry_id", "value": "jp-labelling-food"}])
+    track = ask('/ask_market_question{"entry_id":"jp-labelling-food"}',
+                entities=[{"entity": "entry_id", "value": "jp-labelling-food"}])
     messages, _ = run(ActionAnswerQuestion(), track)
-    assert messages[0]["text"].startswith("【日本｜標示】")
+    assert messages[0]["custom"]["entry_id"] == "jp-labelling-food"
 
 
 def test_answer_action_in_english():
-    messages, _ = run(ActionAnswerQuestion(), tracker("What certification do appliances need for Japan?"))
-    assert "Source:" in messages[0]["text"] and "Last checked" in messages[0]["text"]
+    messages, _ = run(ActionAnswerQuestion(), ask("What certification do appliances need for Japan?"))
+    assert say("answer.checked_line", "en", checked="2026-11-01") in messages[0]["text"]
+
+
+@pytest.mark.parametrize("value", [{"a": 1}, ["jp"], 42, "x" * 500, "not-a-market"])
+def test_odd_entity_values_never_reach_the_answer(value):
+    track = ask('/ask_market_question{"market": ...}', entities=[{"entity": "market", "value": value}],
+                slots={"market": value})
+    messages, _ = run(ActionAnswerQuestion(), track)
+    assert messages and messages[0]["text"]
 
 
 def test_not_covered_is_recorded_when_redis_is_there(monkeypatch):
@@ -84,8 +70,9 @@ def test_not_covered_is_recorded_when_redis_is_there(monkeypatch):
             recorded.append((name, value))
 
     monkeypatch.setattr(runtime, "redis_client", lambda: Recorder())
-    messages, _ = run(ActionAnswerQuestion(), tracker("日本的太空旅遊執照怎麼申請？"))
-    assert "還沒有涵蓋" in messages[0]["text"]
+    messages, _ = run(ActionAnswerQuestion(), ask("日本的太空旅遊執照怎麼申請？"))
+    assert messages[0]["text"].startswith(say("answer.not_covered", "zh-TW", market="日本",
+                                              desk="臺日窗口")[:8])
     assert recorded == [("unanswered:jp", "日本的太空旅遊執照怎麼申請?")]
 
 
@@ -95,49 +82,68 @@ def test_redis_failure_does_not_cost_the_answer(monkeypatch):
             raise ConnectionError("down")
 
     monkeypatch.setattr(runtime, "redis_client", lambda: Broken())
-    messages, _ = run(ActionAnswerQuestion(), tracker("日本的太空旅遊執照怎麼申請？"))
-    assert "還沒有涵蓋" in messages[0]["text"]
+    messages, _ = run(ActionAnswerQuestion(), ask("日本的太空旅遊執照怎麼申請？"))
+    assert "custom" not in messages[0] or not messages[0]["custom"]
+    assert any(b["payload"] == "/request_human" for b in messages[0]["buttons"])
 
 
 def test_fallback_first_asks_to_rephrase_then_offers_an_officer():
     messages, events = run(ActionFallback(), tracker("嗯嗯那個就是", intent="nlu_fallback"))
-    assert "換個說法" in messages[0]["text"]
+    assert messages[0]["text"] in (say("fallback.rephrase", "zh-TW"),
+                                   say("fallback.rephrase_no_suggestion", "zh-TW"))
     assert SlotSet("fallback_count", 1.0) in events
-    messages, events = run(ActionFallback(), tracker("哈哈", {"fallback_count": 1.0}, intent="nlu_fallback"))
-    assert "經貿專員" in messages[0]["text"]
+    messages, events = run(ActionFallback(), tracker("哈哈", {"fallback_count": 1.0},
+                                                     intent="nlu_fallback"))
+    assert messages[0]["text"] == say("fallback.officer", "zh-TW")
     assert messages[0]["buttons"][0]["payload"] == "/request_human"
     assert SlotSet("fallback_count", 0.0) in events
 
 
 def test_fallback_answers_a_clear_market_question_anyway():
     messages, _ = run(ActionFallback(), tracker("日本 PSE 小家電", intent="nlu_fallback"))
-    assert "PSE" in messages[0]["text"] and "資料來源" in messages[0]["text"]
+    assert messages[0]["custom"]["entry_id"] == "jp-certification-pse"
 
 
 def test_fallback_suggests_related_entries():
-    messages, _ = run(ActionFallback(), tracker("標籤 零食 包裝", {"market": "jp"}, intent="nlu_fallback"))
-    assert messages[0]["text"]
-    assert messages[0]["buttons"]
+    messages, _ = run(ActionFallback(), tracker("標籤 零食 包裝", {"market": "jp"},
+                                                intent="nlu_fallback"))
+    assert messages[0]["text"] and messages[0]["buttons"]
 
 
-def test_handoff_names_the_desk_of_the_market():
-    messages, events = run(ActionHandoff(), tracker("我想找專人", {"market": "jp"}, intent="request_human"))
-    assert "臺日窗口" in messages[0]["text"] and events == []  # no consent notice: no collection
+def test_handoff_names_the_desk_of_the_market(use_knowledge):
+    use_knowledge()   # the real folder has the consent notice
+    messages, _ = run(ActionHandoff(), tracker("我想找專人", {"market": "jp"}, intent="request_human"))
+    assert messages[0]["text"].startswith(say("handoff.intro_desk", "zh-TW", desk="臺日窗口"))
     messages, _ = run(ActionHandoff(), tracker("talk to someone", intent="request_human"))
-    assert "desks" in messages[0]["text"]
+    assert messages[0]["text"].startswith(say("handoff.intro_desks", "en"))
+
+
+def test_handoff_without_a_consent_notice_collects_nothing():
+    messages, events = run(ActionHandoff(), tracker("我想找專人", intent="request_human"))
+    assert messages[0]["text"] == say("handoff.notice_unavailable", "zh-TW") and events == []
 
 
 def test_switch_language():
     messages, events = run(ActionSwitchLanguage(), tracker("請用英文", intent="switch_language"))
     assert events == [SlotSet("preferred_language", "en")]
-    assert "English" in messages[0]["text"]
-    messages, events = run(ActionSwitchLanguage(), tracker("說中文", {"preferred_language": "en"},
-                                                           intent="switch_language"))
+    assert messages[0]["text"] == say("system.language_switched", "en")
+    _, events = run(ActionSwitchLanguage(), tracker("說中文", {"preferred_language": "en"},
+                                                    intent="switch_language"))
     assert events == [SlotSet("preferred_language", "zh-TW")]
 
 
 def test_switch_language_from_the_widget_button():
-    track = tracker('/switch_language{"language":"en"}', entities=[{"entity": "language", "value": "en"}],
-                    intent="switch_language")
+    track = tracker('/switch_language{"language":"en"}', intent="switch_language",
+                    entities=[{"entity": "language", "value": "en"}])
     messages, events = run(ActionSwitchLanguage(), track)
-    assert events == [SlotSet("preferred_language", "en")] and "English" in messages[0]["text"]
+    assert events == [SlotSet("preferred_language", "en")]
+
+
+def test_a_typed_session_start_is_greeted_and_keeps_the_context():
+    messages, events = run(ActionSessionStart(), tracker("/session_start", {"market": "jp"},
+                                                         intent="session_start"))
+    assert messages == [{"response": "utter_greet"}] or messages[0].get("response") == "utter_greet"
+    assert {"event": "slot", "timestamp": None, "name": "market", "value": "jp"} in events
+    assert events[0]["event"] == "session_started" and events[-1]["name"] == "action_listen"
+    messages, _ = run(ActionSessionStart(), tracker("日本標示", intent="ask_market_question"))
+    assert messages == []

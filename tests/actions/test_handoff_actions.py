@@ -1,66 +1,34 @@
-"""The hand-off actions: notice and consent, form validation, corrections, the lead, erase."""
+"""The hand-off actions: notice and consent, the form (extract/validate), corrections, the lead,
+erase. Assertions use phrase keys and facts, never wording."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 
 import pytest
-from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import handoff, runtime
-from actions.handoff import (
-    ActionConsent,
-    ActionDeleteMyData,
-    ActionHandoff,
-    ActionHandoffSubmit,
-    ValidateHandoffForm,
-    maybe_offer,
-    read_correction,
-    read_field,
-)
-from tests.conftest import REAL_KNOWLEDGE
+from actions.handoff import ActionConsent, ActionDeleteMyData, ActionHandoff, ActionHandoffSubmit
+from actions.handoff_form import ValidateHandoffForm
+from actions.handoff_questions import AskConfirmation, AskSizeBand
+from actions.offer import maybe_offer
+from market_entry.phrases import say
+from tests.actions.conftest import filled, run, slots_of, tracker
 
 
 @pytest.fixture(autouse=True)
-def knowledge(monkeypatch, tmp_path):
-    monkeypatch.setenv("KNOWLEDGE_DIR", str(REAL_KNOWLEDGE))
-    monkeypatch.setenv("EVENTS_TODAY", "2026-11-27")
-    monkeypatch.setenv("LEADS_SPOOL_DIR", str(tmp_path / "spool"))
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    caches = (runtime.store, runtime.answerer, runtime.redis_client, runtime.event_store)
-    for cached in caches:
-        cached.cache_clear()
-    yield
-    for cached in caches:
-        cached.cache_clear()
+def knowledge(use_knowledge):
+    use_knowledge()
 
 
-def tracker(text: str, slots: dict | None = None, intent: str = "inform",
-            requested: str | None = None, entities: list | None = None) -> Tracker:
-    return Tracker(
-        sender_id="owner-h",
-        slots={"preferred_language": "auto", "requested_slot": requested, **(slots or {})},
-        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9},
-                        "entities": entities or []},
-        events=[{"event": "user", "text": "我想找專人"}, {"event": "bot", "text": "好的"},
-                {"event": "slot", "name": "x", "value": 1}, {"event": "user", "text": text}],
-        paused=False, followup_action=None,
-        active_loop={"name": "handoff_form"}, latest_action_name="action_listen",
-    )
-
-
-def run(action, track: Tracker):
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, track, {}))
-    return dispatcher.messages, events
-
-
-def slots_of(events) -> dict:
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+def form_turn(text: str, slots: dict | None = None, requested: str | None = None,
+              intent: str = "inform", **kwargs):
+    # As in a real hand-off: consent given, the notice shown in Chinese.
+    slots = {"handoff_consent": "agreed", "handoff_lang": "zh-TW", **(slots or {})}
+    return tracker(text, slots, intent=intent, requested=requested, loop="handoff_form",
+                   history=["我想找專人"], **kwargs)
 
 
 FILLED = {
@@ -73,18 +41,20 @@ FILLED = {
 
 def test_handoff_shows_the_pdpa_notice_and_consent_buttons():
     messages, events = run(ActionHandoff(), tracker("我想找專人", intent="request_human"))
-    assert "蒐集目的" in messages[1]["text"] and "365" in messages[1]["text"]
-    assert [b["title"] for b in messages[1]["buttons"]] == ["同意", "不同意"]
+    assert [b["payload"] for b in messages[1]["buttons"]] == ["/give_consent", "/decline_consent"]
+    assert [b["title"] for b in messages[1]["buttons"]] == [say("handoff.button_agree", "zh-TW"),
+                                                             say("handoff.button_decline", "zh-TW")]
+    assert "365" in messages[1]["text"]
     assert slots_of(events)["handoff_consent"] == "asked"
     assert slots_of(events)["handoff_notice_version"] == "2026-12-v1"
-    messages, _ = run(ActionHandoff(), tracker("talk to someone", intent="request_human"))
-    assert "Purpose" in messages[1]["text"]
+    assert slots_of(events)["handoff_lang"] == "zh-TW"
 
 
 def test_consent_agreed_records_version_time_and_answer():
     slots = {"handoff_consent": "asked", "handoff_notice_version": "2026-12-v1"}
-    _, events = run(ActionConsent(), tracker("/give_consent", slots, intent="give_consent"))
+    messages, events = run(ActionConsent(), tracker("/give_consent", slots, intent="give_consent"))
     found = slots_of(events)
+    assert messages[0]["text"] == say("handoff.agreed", "zh-TW")
     assert found["handoff_consent"] == "agreed"
     assert found["consent_record"]["notice_version"] == "2026-12-v1"
     assert found["consent_record"]["answer"] == "agreed" and found["consent_record"]["time"]
@@ -95,74 +65,77 @@ def test_consent_declined_stores_nothing_personal():
     messages, events = run(ActionConsent(), tracker("/decline_consent", slots,
                                                     intent="decline_consent"))
     assert slots_of(events) == {"handoff_consent": "declined"}
-    assert "不會儲存" in messages[0]["text"]
+    assert messages[0]["text"] == say("handoff.declined", "zh-TW")
 
 
 def test_consent_without_a_notice_shows_the_notice():
-    messages, events = run(ActionConsent(), tracker("同意", intent="give_consent"))
+    _, events = run(ActionConsent(), tracker("同意", intent="give_consent"))
     assert slots_of(events)["handoff_consent"] == "asked"
-    assert "蒐集目的" in messages[1]["text"]
 
 
 def test_form_start_skips_what_the_conversation_established():
     slots = {"market": "jp", "product": "appliances", "ubn": "04595257",
              "export_experience": True, "employees": 30}
-    _, events = run(ValidateHandoffForm(), tracker("/give_consent", slots, intent="give_consent"))
+    _, events = run(ValidateHandoffForm(), form_turn("/give_consent", slots, intent="give_consent"))
     found = slots_of(events)
     assert found["lead_markets"] == ["jp"] and found["lead_products"] == ["appliances"]
     assert found["size_band"] == "small"
     assert found["requested_slot"] == "company"
 
 
-@pytest.mark.parametrize("field,text,value", [
-    ("phone", "0912 345 678", "0912-345-678"),
-    ("phone", "(02)2345-6789 分機 12", "02-2345-6789 #12"),
-    ("ubn", "統編 04595257", "04595257"),
-    ("email", "Ming@Example.com", None),
-    ("timeline", "3個月內", "within_3_months"),
-    ("size_band", "30人", "small"),
-    ("export_experience", "有", True),
-])
-def test_read_field(field, text, value):
-    found, problem = read_field(field, text, tracker(text))
-    assert problem is None
-    if value is not None:
-        assert found == value
-
-
 @pytest.mark.parametrize("field,text", [("phone", "12345"), ("ubn", "12345678"),
                                         ("email", "not-an-email")])
 def test_bad_answers_are_reasked_politely(field, text):
     known = {k: v for k, v in FILLED.items() if k != field}
-    messages, events = run(ValidateHandoffForm(), tracker(text, known, requested=field))
-    assert field not in slots_of(events)
+    messages, events = run(ValidateHandoffForm(), form_turn(text, known, requested=field))
+    assert slots_of(events).get(field) is None
     assert slots_of(events)["requested_slot"] == field
-    assert messages and any(w in messages[0]["text"] for w in ("請", "抱歉", "please"))
+    assert messages[0]["text"] == say(f"handoff.reask.{field}", "zh-TW")
+
+
+def test_a_question_during_the_form_is_not_taken_as_an_answer():
+    known = {k: v for k, v in FILLED.items() if k != "company"}
+    messages, events = run(ValidateHandoffForm(), form_turn(
+        "對了，日本的食品標示要寫什麼？", known, requested="company", intent="ask_market_question"))
+    assert messages == [] and filled(events) == {}   # the form rejects; the rule answers it
 
 
 def test_all_known_asks_for_confirmation_and_confirm_ends_the_form():
-    _, events = run(ValidateHandoffForm(), tracker("業務經理", FILLED, requested="job_title"))
+    known = {k: v for k, v in FILLED.items() if k != "job_title"}
+    _, events = run(ValidateHandoffForm(), form_turn("業務經理", known, requested="job_title"))
+    assert slots_of(events)["job_title"] == "業務經理"
     assert slots_of(events)["requested_slot"] == "handoff_confirmed"
-    _, events = run(ValidateHandoffForm(), tracker("確認送出", FILLED,
-                                                   requested="handoff_confirmed"))
+    _, events = run(ValidateHandoffForm(), form_turn(say("handoff.button_confirm", "zh-TW"),
+                                                     FILLED, requested="handoff_confirmed"))
     assert slots_of(events)["handoff_confirmed"] is True
     assert slots_of(events)["requested_slot"] is None
 
 
 def test_a_correction_changes_the_field_and_asks_again():
-    assert read_correction("電話改成 0987-654-321") == ("phone", "0987-654-321")
-    _, events = run(ValidateHandoffForm(), tracker("電話改成 0987654321", FILLED,
-                                                   requested="handoff_confirmed"))
+    _, events = run(ValidateHandoffForm(), form_turn("電話改成 0987654321", FILLED,
+                                                     requested="handoff_confirmed"))
     found = slots_of(events)
     assert found["phone"] == "0987-654-321" and found["requested_slot"] == "handoff_confirmed"
-    assert "handoff_confirmed" not in found
+    assert not found.get("handoff_confirmed")
 
 
-def test_summary_lists_the_fields():
-    dispatcher = CollectingDispatcher()
-    handoff.ask("handoff_confirmed", dispatcher, tracker("x", FILLED))
-    text = dispatcher.messages[0]["text"]
-    assert "王小明" in text and "0912-345-678" in text and "日本" in text
+def test_an_unclear_confirmation_is_asked_again():
+    messages, events = run(ValidateHandoffForm(), form_turn("嗯", FILLED,
+                                                           requested="handoff_confirmed"))
+    assert messages[0]["text"] == say("handoff.reask.confirm", "zh-TW")
+    assert slots_of(events)["requested_slot"] == "handoff_confirmed"
+
+
+def test_summary_lists_the_fields_as_words():
+    messages, _ = run(AskConfirmation(), form_turn("x", FILLED, requested="handoff_confirmed"))
+    text = messages[0]["text"]
+    assert "王小明" in text and "0912-345-678" in text and "日本" in text and "家電" in text
+    assert "appliances" not in text and "within_3_months" not in text
+
+
+def test_size_buttons_follow_the_legal_line():
+    messages, _ = run(AskSizeBand(), form_turn("x", FILLED, requested="size_band"))
+    assert messages[0]["buttons"][0]["title"] == say("handoff.size.micro", "zh-TW") == "微型（未滿5人）"
 
 
 def test_submit_without_redis_spools_and_says_so(tmp_path, caplog):
@@ -172,23 +145,22 @@ def test_submit_without_redis_spools_and_says_so(tmp_path, caplog):
                                 "answer": "agreed"},
              "screening_outcome": {"event": "e1", "outcome": "eligible", "rules": {}}}
     messages, events = run(ActionHandoffSubmit(), tracker("確認送出", slots))
-    assert "臺日窗口" in messages[0]["text"] and "2 個工作天" in messages[0]["text"]
-    assert "稍後" in messages[0]["text"]
+    assert messages[0]["text"].startswith(say("handoff.submitted", "zh-TW", desk="臺日窗口", days=2))
+    assert say("handoff.spooled", "zh-TW") in messages[0]["text"]
     assert slots_of(events)["handoff_count"] == 1.0
     lines = (tmp_path / "spool" / "leads-spool.jsonl").read_text().splitlines()
     record = json.loads(lines[0])
     lead = record["lead"]
-    assert record["key"] == "owner-h#1" and lead["desk"] == "jp"
+    assert record["key"] == "owner-1#1" and lead["desk"] == "jp"
     assert lead["contact"]["phone"] == "0912-345-678"
     assert lead["consent"]["notice_version"] == "2026-12-v1"
     assert lead["screening"]["outcome"] == "eligible"
-    assert {"from": "owner", "text": "我想找專人"} in lead["transcript"]
+    assert {"from": "owner", "text": "確認送出"} in lead["transcript"]
     assert lead["score"] >= 50 and lead["explanation"]
     assert "王小明" not in caplog.text and "0912" not in caplog.text
-    # delete my data: the spooled lead goes, the slots are reset
     messages, events = run(ActionDeleteMyData(), tracker("刪除我的資料", slots,
                                                          intent="delete_my_data"))
-    assert "已刪除" in messages[0]["text"]
+    assert messages[0]["text"] == say("handoff.deleted", "zh-TW")
     assert events[0]["event"] == "reset_slots"
     assert not (tmp_path / "spool" / "leads-spool.jsonl").exists()
 
@@ -205,8 +177,7 @@ def test_offer_once_when_the_score_reaches_the_threshold():
     dispatcher = CollectingDispatcher()
     events = maybe_offer(dispatcher, tracker("x", slots), "zh-TW")
     assert events == [SlotSet("handoff_offered", True)]
-    assert dispatcher.messages[0]["buttons"][0]["payload"] == "/request_human"
+    assert dispatcher.messages[0]["text"] == say("handoff.offer", "zh-TW")
     dispatcher = CollectingDispatcher()
-    assert maybe_offer(dispatcher, tracker("x", {**slots, "handoff_offered": True}),
-                       "zh-TW") == []
+    assert maybe_offer(dispatcher, tracker("x", {**slots, "handoff_offered": True}), "zh-TW") == []
     assert maybe_offer(dispatcher, tracker("x", {"market": "jp"}), "zh-TW") == []

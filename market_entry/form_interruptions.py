@@ -1,0 +1,37 @@
+"""Whether a message typed while a form waits for an answer is an answer at all.
+
+Owners ask questions in the middle of a form ("對了，日本的食品標示要寫什麼？"). Such a message
+must be answered — and the form resumed — never stored as a company name or read as "yes".
+Both forms (screening, hand-off) ask this before reading an answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Intents that are never an answer to a form question.
+COMMANDS = frozenset({"stop", "delete_my_data", "request_human", "switch_language", "start_over",
+                      "restart", "session_start", "bot_capabilities"})
+# Intents that are questions when the text reads as one ("日本有補助嗎" vs "有").
+QUESTIONS = frozenset({"ask_market_question", "ask_events", "out_of_scope", "screen_eligibility"})
+COMMAND_CONFIDENCE = 0.6
+
+_QUESTION = re.compile(
+    r"[?？]|嗎|吗|呢|什麼|什么|甚麼|怎麼|怎么|如何|哪些|哪裡|哪个|哪個|多少|是否|可不可以|能不能|要不要|"
+    r"請問|请问|\b(how|what|which|when|where|why|who)\b|"
+    r"^\s*(do|does|did|can|could|should|is|are|will|would|may|any)\b", re.IGNORECASE)
+
+
+def reads_as_question(text: str) -> bool:
+    return bool(_QUESTION.search(text or ""))
+
+
+def is_interruption(intent: str | None, confidence: float, text: str) -> bool:
+    """True when the message is a question or a command rather than the requested answer."""
+    text = (text or "").strip()
+    if text.startswith("/"):
+        # A button: only a form's own buttons carry plain answers, and those are not payloads.
+        return True
+    if intent in COMMANDS and confidence >= COMMAND_CONFIDENCE:
+        return True
+    return intent in QUESTIONS and reads_as_question(text) and len(text) >= 4
