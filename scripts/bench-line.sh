@@ -6,6 +6,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 ensure_bot_env
 ensure_model
-ensure_services_env
+ensure_app_env
 export MODEL_PATH
-"$SERVICES_PY" -m tests.bench.line_bench
+"$APP_PY" -m tests.bench.line_bench

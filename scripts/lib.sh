@@ -35,7 +35,7 @@ find_python310() {
 
 # ensure_env VENV PYTHON LOCKFILE: create a virtual environment and install a lock file's pinned
 # packages; skipped when the lock file is unchanged since the last install. Each Python
-# environment of the project (the bot's today; the services' later) is one call of this.
+# environment of the project (the Rasa server's, the application's) is one call of this.
 ensure_env() {
   local venv="$1" py="$2" lock="$3" stamp want
   stamp="$venv/.lock-sha256"
@@ -43,10 +43,13 @@ ensure_env() {
   if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
     return 0
   fi
-  log "Creating $venv with $("$py" --version 2>&1) from ${lock#"$ROOT"/} (a few minutes)"
+  log "Creating $venv with $("$py" --version 2>&1) from ${lock#"$ROOT"/} ($(grep -c '==' "$lock") packages, a few minutes; log in ${venv#"$ROOT"/}/install.log)"
   "$py" -m venv "$venv"
+  exec 3>&2   # progress goes to the terminal, everything else to install.log
   if ! { "$venv/bin/python" -m pip install --upgrade "pip<25" "setuptools<71" "wheel==0.45.1" &&
-         "$venv/bin/python" -m pip install --no-deps -r "$lock"; } >"$venv/install.log" 2>&1; then
+         "$venv/bin/python" -m pip install --no-deps --progress-bar off -r "$lock" |
+           awk '/^Collecting/ { n++; if (n % 25 == 0) { printf "  %d packages fetched\n", n > "/dev/fd/3"; fflush("/dev/fd/3") } } { print }'
+       } >"$venv/install.log" 2>&1; then
     tail -n 30 "$venv/install.log" >&2
     die "Installing ${lock#"$ROOT"/} failed (full log: $venv/install.log)."
   fi
@@ -64,28 +67,35 @@ ensure_bot_env() {
   ensure_env "$BOT_VENV" "$py" "$ROOT/requirements/bot.lock"
 }
 
-# The services environment (LINE gateway and worker): the machine's current Python, >= 3.10.
-SERVICES_VENV="${SERVICES_VENV:-$ROOT/.venv-services}"
-SERVICES_PY="$SERVICES_VENV/bin/python"
+# The application environment (Python 3.12): the rasa-sdk action server, the LINE gateway and
+# worker, the officers' console, the knowledge tools and most tests. Rasa itself cannot run on it.
+APP_VENV="${APP_VENV:-$ROOT/.venv-app}"
+APP_PY="$APP_VENV/bin/python"
 
-find_python3() {
+find_python312() {
   local candidate
-  for candidate in "${PYTHON3:-}" python3 python3.13 python3.12 python3.11 python3.10; do
+  for candidate in "${PYTHON312:-}" python3.12; do
     [ -n "$candidate" ] || continue
-    if "$candidate" -c 'import sys; assert sys.version_info[:2] >= (3, 10)' 2>/dev/null; then
+    if "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; then
       command -v "$candidate"; return 0
     fi
   done
+  if command -v pyenv >/dev/null 2>&1; then
+    candidate="$(ls -d "$(pyenv root)"/versions/3.12.*/bin/python3.12 2>/dev/null | sort -V | tail -n 1)"
+    if [ -n "$candidate" ] && "$candidate" -c 'import sys' 2>/dev/null; then
+      echo "$candidate"; return 0
+    fi
+  fi
   return 1
 }
 
-ensure_services_env() {
+ensure_app_env() {
   local py
-  if [ -x "$SERVICES_PY" ] && [ "$(cat "$SERVICES_VENV/.lock-sha256" 2>/dev/null)" = "$(sha256sum "$ROOT/requirements/services.lock" | cut -d' ' -f1)" ]; then
+  if [ -x "$APP_PY" ] && [ "$(cat "$APP_VENV/.lock-sha256" 2>/dev/null)" = "$(sha256sum "$ROOT/requirements/app.lock" | cut -d' ' -f1)" ]; then
     return 0
   fi
-  py="$(find_python3)" || die "Python >= 3.10 is required for the services environment (set PYTHON3=/path/to/python3)."
-  ensure_env "$SERVICES_VENV" "$py" "$ROOT/requirements/services.lock"
+  py="$(find_python312)" || die "Python 3.12 is required for the application environment (action server, LINE, console). Install it, e.g. 'pyenv install 3.12', or set PYTHON312=/path/to/python3.12."
+  ensure_env "$APP_VENV" "$py" "$ROOT/requirements/app.lock"
 }
 
 # The widget's browser test drives Debian's Chromium (browser downloads are not possible here).

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything on a fresh machine and runs the assistant:
-# Redis (unless REDIS_URL is given), the action server, and the Rasa server with the REST and
+# Redis (unless REDIS_URL is given), the action server (Python 3.12), and the Rasa server
+# (Python 3.10) with the REST and
 # socket.io channels, and the LINE gateway and worker when LINE_CHANNEL_SECRET and
 # LINE_CHANNEL_ACCESS_TOKEN are set (docs/line.md), and the trade officers' console when
 # CONSOLE_SECRET_KEY is set (docs/console.md). Ctrl-C stops all of it.
@@ -16,17 +17,16 @@ export CORS_ORIGINS="${CORS_ORIGINS:-http://localhost:$WEB_PORT http://127.0.0.1
 export MAX_MESSAGE_CHARS="${MAX_MESSAGE_CHARS:-1000}"
 
 ensure_bot_env
+ensure_app_env
 LINE_ON=""
 if [ -n "${LINE_CHANNEL_SECRET:-}" ] && [ -n "${LINE_CHANNEL_ACCESS_TOKEN:-}" ]; then
   LINE_ON=1
   LINE_PORT="${LINE_PORT:-8081}"
-  ensure_services_env
 fi
 CONSOLE_ON=""
 if [ -n "${CONSOLE_SECRET_KEY:-}" ]; then
   CONSOLE_ON=1
   export CONSOLE_PORT="${CONSOLE_PORT:-8090}"
-  ensure_services_env
 fi
 
 pids=()
@@ -52,8 +52,8 @@ ensure_model
 token="$(api_token)"
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"
 
-log "Starting the action server on 127.0.0.1:$ACTION_PORT"
-(cd "$ROOT" && SANIC_HOST=127.0.0.1 exec "$BOT_PY" -m actions.server --port "$ACTION_PORT") &
+log "Starting the action server on 127.0.0.1:$ACTION_PORT (Python 3.12, rasa-sdk)"
+(cd "$ROOT" && SANIC_HOST=127.0.0.1 exec "$APP_PY" -m actions.server --port "$ACTION_PORT") &
 pids+=($!)
 wait_for_http "http://127.0.0.1:$ACTION_PORT/health" "The action server" "${pids[-1]}"
 
@@ -62,6 +62,7 @@ cors=()
 log "Starting the Rasa server on $RASA_HOST:$RASA_PORT"
 (cd "$ROOT" && exec "$BOT_VENV/bin/rasa" run --model "$MODEL_PATH" \
    --endpoints bot/endpoints.yml --credentials bot/credentials.yml \
+   --logging-config-file bot/logging.yml \
    --interface "$RASA_HOST" --port "$RASA_PORT" --enable-api --auth-token "$token" \
    "${cors[@]}" --quiet) &
 pids+=($!)
@@ -74,10 +75,10 @@ pids+=($!)
 if [ -n "$LINE_ON" ]; then
   export LINE_PORT RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
   log "Starting the LINE gateway on ${LINE_HOST:-127.0.0.1}:$LINE_PORT and one worker"
-  (cd "$ROOT" && exec "$SERVICES_PY" -m services.line_gateway.app) &
+  (cd "$ROOT" && exec "$APP_PY" -m services.line_gateway.app) &
   pids+=($!)
   wait_for_http "http://127.0.0.1:$LINE_PORT/health" "The LINE gateway" "${pids[-1]}"
-  (cd "$ROOT" && exec "$SERVICES_PY" -m services.line_gateway.worker) &
+  (cd "$ROOT" && exec "$APP_PY" -m services.line_gateway.worker) &
   pids+=($!)
   line_note="LINE webhook:           http://127.0.0.1:$LINE_PORT/line/webhook (expose it as https://<host>/line/webhook)"
 else
@@ -86,7 +87,7 @@ fi
 
 if [ -n "$CONSOLE_ON" ]; then
   log "Starting the trade officers' console on ${CONSOLE_HOST:-127.0.0.1}:$CONSOLE_PORT"
-  (cd "$ROOT" && exec "$SERVICES_PY" -m services.console.app) &
+  (cd "$ROOT" && exec "$APP_PY" -m services.console.app) &
   pids+=($!)
   wait_for_http "http://127.0.0.1:$CONSOLE_PORT/health" "The console" "${pids[-1]}"
   console_note="Officers' console:      http://127.0.0.1:$CONSOLE_PORT/ (accounts: docs/console.md)"

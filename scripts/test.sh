@@ -1,29 +1,17 @@
 #!/usr/bin/env bash
-# Runs every check on a fresh machine: sets up the bot environment, lints, validates the
-# knowledge packs and Rasa data, trains the model when its inputs changed, runs Rasa's story
-# tests and the held-out NLU evaluation, then one pytest run over unit, action and end-to-end
-# tests (real Redis, real Rasa and action servers over HTTP). The LINE channel's tests
-# (tests/line) and the officers' console's (tests/console) run first, in the services environment
-# (line-bot-sdk v3 cannot share the bot's), so that the last pytest summary line is the bot suite's.
+# Runs every check on a fresh machine. First the fast stage (scripts/check.sh: lint, validators,
+# unit, component and action tests on both interpreters), so a typo fails in seconds; then
+# training when the model's inputs changed, Rasa's story tests and the held-out NLU evaluation,
+# and one pytest run in the application environment over everything that needs servers: real
+# Redis, the trained Rasa server (Python 3.10) and the action server (Python 3.12) over HTTP,
+# the LINE gateway with a fake LINE API, the officers' console, the widget in Chromium.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
-ensure_bot_env
+bash "$ROOT/scripts/check.sh"
 ensure_chromium
 RASA="$BOT_VENV/bin/rasa"
-
-log "Lint (ruff)"
-"$BOT_VENV/bin/ruff" check .
-
-log "Knowledge packs"
-"$BOT_PY" -m market_entry.knowledge_tool validate
-
-log "Events catalogue"
-"$BOT_PY" -m market_entry.events validate
-
-log "Rasa data validation"
-"$RASA" data validate --domain bot/domain.yml --data data --config config.yml --fail-on-warnings --quiet
 
 ensure_model
 
@@ -38,12 +26,5 @@ log "Held-out NLU evaluation (tests/nlu/holdout.yml, never trained on)"
 "$BOT_PY" scripts/nlu_report.py results/nlu
 
 export MODEL_PATH
-log "pytest (services environment): the LINE gateway and worker (tests/line)"
-ensure_services_env
-"$SERVICES_PY" -m pytest tests/line -p no:cacheprovider -q
-
-log "pytest (services environment): the trade officers' console (tests/console)"
-"$SERVICES_PY" -m pytest tests/console -p no:cacheprovider -q
-
-log "pytest: unit, actions and end-to-end"
-"$BOT_PY" -m pytest tests --ignore=tests/line --ignore=tests/console -p no:cacheprovider -q "$@"
+log "pytest, Python 3.12: integration, end-to-end, LINE, console (real Redis and servers)"
+"$APP_PY" -m pytest tests/integration tests/line tests/console tests/e2e -p no:cacheprovider -q "$@"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,14 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 REAL_KNOWLEDGE = REPO / "knowledge"
+
+
+@lru_cache(maxsize=1)
+def real_knowledge_base():
+    """The real packs, loaded once per test run (parsing 380 entries takes about a second)."""
+    from market_entry.knowledge import load_knowledge
+
+    return load_knowledge(REAL_KNOWLEDGE)
 
 JP_ENTRIES = """\
 entries:

@@ -24,7 +24,7 @@ from pathlib import Path
 import psutil
 import yaml
 
-from tests.e2e.harness import REPO, VENV_BIN, Services, free_port, http_ok, latest_model, wait_until
+from tests.e2e.harness import BOT_BIN, REPO, Services, free_port, http_ok, latest_model, wait_until
 
 QUESTIONS = sorted((REPO / "tests/e2e/questions").glob("*.yml"))
 REQUESTS_SERIAL = int(os.environ.get("BENCH_SERIAL", 60))
@@ -129,14 +129,14 @@ def measure_reference(workdir: Path) -> dict:
     project.mkdir()
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
     started = time.perf_counter()
-    subprocess.run([str(VENV_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(project)],
+    subprocess.run([str(BOT_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(project)],
                    cwd=workdir, env=env, check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
     init_seconds = time.perf_counter() - started
     model = next((project / "models").glob("*.tar.gz"))
     port = free_port()
     log = open(workdir / "reference.log", "wb")
-    process = subprocess.Popen([str(VENV_BIN / "rasa"), "run", "--model", str(model), "--port",
+    process = subprocess.Popen([str(BOT_BIN / "rasa"), "run", "--model", str(model), "--port",
                                 str(port), "--interface", "127.0.0.1"], cwd=project, env=env,
                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
@@ -183,7 +183,7 @@ def measure_training(workdir: Path) -> float:
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
            "PYTHONPATH": str(REPO)}
     started = time.perf_counter()
-    subprocess.run([str(VENV_BIN / "rasa"), "train", "--config", "config.yml", "--domain",
+    subprocess.run([str(BOT_BIN / "rasa"), "train", "--config", "config.yml", "--domain",
                     "bot/domain.yml", "--data", "data", "--out", str(workdir / "models"),
                     "--force", "--quiet"], cwd=REPO, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -23,7 +23,10 @@ from pathlib import Path
 import redis
 
 REPO = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
+# The action server runs on this interpreter (the application environment, Python 3.12); the
+# Rasa server in its own Python 3.10 environment.
+APP_BIN = Path(sys.executable).parent
+BOT_BIN = Path(os.environ.get("BOT_VENV") or REPO / ".venv-bot") / "bin"
 
 
 def free_port() -> int:
@@ -138,15 +141,16 @@ class Services:
         wait_until(client.ping, 20, "Redis", self.processes["redis"])
 
     def start_actions(self, **env: str) -> subprocess.Popen:
-        process = self._spawn("actions", [str(VENV_BIN / "python"), "-m", "actions.server",
+        process = self._spawn("actions", [str(APP_BIN / "python"), "-m", "actions.server",
                                           "--port", str(self.action_port)], self.env(**env))
         wait_until(lambda: http_ok(f"http://127.0.0.1:{self.action_port}/health"), 120,
                    "The action server", process)
         return process
 
     def rasa_args(self) -> list[str]:
-        return [str(VENV_BIN / "rasa"), "run", "--model", str(self.model),
+        return [str(BOT_BIN / "rasa"), "run", "--model", str(self.model),
                 "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml",
+                "--logging-config-file", "bot/logging.yml",
                 "--interface", "127.0.0.1", "--port", str(self.rasa_port),
                 "--enable-api", "--auth-token", self.token]
 

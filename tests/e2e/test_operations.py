@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.harness import REPO, VENV_BIN, card, free_port, texts
+from tests.e2e.harness import APP_BIN, REPO, card, free_port, texts
 
 pytestmark = pytest.mark.servers
 
@@ -74,7 +74,7 @@ def test_conversation_survives_restarts_of_rasa_and_actions(services, sender):
 def test_services_refuse_to_start_without_redis(services, tmp_path):
     closed = f"redis://127.0.0.1:{free_port()}/0"
     actions = subprocess.run(
-        [str(VENV_BIN / "python"), "-m", "actions.server", "--port", str(free_port())],
+        [str(APP_BIN / "python"), "-m", "actions.server", "--port", str(free_port())],
         cwd=REPO, env=services.env(REDIS_URL=closed), capture_output=True, text=True, timeout=120)
     assert actions.returncode != 0
     assert "Redis is unreachable" in actions.stderr

@@ -1,12 +1,18 @@
+from functools import lru_cache
+
 from market_entry.gazetteer import term_patterns
 from market_entry.knowledge import load_knowledge
 from market_entry.term_matcher import TermMatcher
-from tests.conftest import REAL_KNOWLEDGE
+from tests.conftest import real_knowledge_base
+
+
+@lru_cache(maxsize=1)
+def matcher() -> TermMatcher:
+    return TermMatcher(term_patterns(real_knowledge_base()))
 
 
 def found(text: str) -> set[tuple[str, str]]:
-    matcher = TermMatcher(term_patterns(load_knowledge(REAL_KNOWLEDGE)))
-    return {(m.label, m.value) for m in matcher.find(text)}
+    return {(m.label, m.value) for m in matcher().find(text)}
 
 
 def test_market_product_and_topic_in_a_taiwanese_question():
