@@ -5,8 +5,9 @@ own pins install (5.18): it calls the now-asynchronous `enter_room` without awai
 session persistence no reply ever reaches the browser, and its custom-JSON path passes our card
 as keyword arguments to `emit` and fails. This channel follows the same client contract
 (`session_request` → `session_confirm`, `user_uttered` → `bot_uttered`, JWT in the connect
-`auth`), and adds what a public endpoint needs: allowed origins, a message-size limit, polite
-answers to bad input, and cards sent as `{"custom": {...}}` like the REST channel.
+`auth`), and adds what a public endpoint needs: allowed origins, the inbound guard (clean text,
+button payloads only, a size limit, polite answers to bad input), and cards sent as
+`{"custom": {...}}` like the REST channel.
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from socketio import AsyncServer
 
-from bot.channels import max_message_chars
-from market_entry.normalise import detect_language
+from bot.inbound_guard import guard_messages
 from market_entry.phrases import say
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,7 @@ class WebChatInput(InputChannel):
         return WebChatOutput(self.sio, self.bot_message_evt) if self.sio else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = guard_messages(on_new_message)
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=allowed_origins())
         self.sio = sio
         blueprint = SocketBlueprint(sio, self.socketio_path, "webchat", __name__)
@@ -140,16 +141,11 @@ class WebChatInput(InputChannel):
             output = WebChatOutput(sio, self.bot_message_evt)
             session = sessions.get(sid)
             if not isinstance(data, dict) or not session:
-                await output.send_text_message(sid, say("rephrase_no_suggestion", "zh-TW"))
+                await output.send_text_message(sid, say("fallback.rephrase_no_suggestion", "zh-TW"))
                 return
             text = data.get("message")
-            if not isinstance(text, str) or not text.strip():
-                return
-            limit = max_message_chars()
-            if len(text) > limit:
-                lang = detect_language(text[:200])
-                await output.send_text_message(session, say("message_too_long", lang, limit=limit))
-                return
+            if not isinstance(text, str):
+                text = ""   # the guard answers "could not read that"
             metadata = data.get(self.metadata_key)
             await on_new_message(UserMessage(
                 text, output, session, input_channel=self.name(),

@@ -68,8 +68,14 @@ def to_traditional(text: str, keep_length: bool = False) -> str:
     return converted
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def normalise(text: str, keep_length: bool = False) -> str:
-    """Canonical form of an owner's message (see module docstring)."""
+    """Canonical form of an owner's message (see module docstring). A lone surrogate (valid in
+    JSON, not encodable) would break every component after this one; the channels drop them
+    first, and this keeps them out (as a space when offsets must stay put)."""
+    text = _SURROGATE.sub(" " if keep_length else "", text)
     if keep_length:
         folded = to_halfwidth(text)
         if len(folded) != len(text):

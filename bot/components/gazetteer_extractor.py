@@ -81,7 +81,11 @@ class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT)
             if not isinstance(text, str):
                 continue
-            found = self.extract(text)
+            try:
+                found = self.extract(text)
+            except Exception as error:  # noqa: BLE001 - a message we cannot match still gets answered
+                log.warning("gazetteer skipped a message: %s", type(error).__name__)
+                continue
             entities = [*message.get(ENTITIES, []), *self.add_extractor_name(found)]
             message.set(ENTITIES, entities, add_to_output=True)
         return messages
