@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 
 from market_entry.gazetteer import (
     CERTIFICATION,
@@ -24,7 +25,6 @@ from market_entry.normalise import normalise
 from market_entry.phrases import clip_label, say
 from market_entry.retrieval import (
     ANSWER,
-    CHOOSE,
     Query,
     RetrievalResult,
     RetrievalSettings,
@@ -45,6 +45,9 @@ UNCLEAR = "unclear"
 UNCLEAR_SHARE = 0.5
 
 MAX_TOPIC_CHOICES = 6
+# Without a market, a Taiwan-side entry answers unless a market's own entry scores this much
+# better (then the answer depends on the market, and the owner is asked which).
+TAIWAN_SIDE_MARGIN = 1.15
 
 # Topics most owners ask about first; used to order suggestion buttons.
 SUGGESTED_TOPICS = (
@@ -104,9 +107,11 @@ def payload(intent: str, **entities: str) -> str:
 
 
 class Answerer:
-    def __init__(self, store: KnowledgeStore, settings: RetrievalSettings | None = None) -> None:
+    def __init__(self, store: KnowledgeStore, settings: RetrievalSettings | None = None,
+                 dense: bool = False) -> None:
         self.store = store
         self.settings = settings or RetrievalSettings()
+        self.dense = dense
         self._built_for: str | None = None
         self._retriever: Retriever | None = None
         self._matcher: TermMatcher | None = None
@@ -128,6 +133,10 @@ class Answerer:
             self._built_for = kb.fingerprint
         return kb, self._retriever, self._matcher
 
+    def warm_up(self) -> None:
+        """Builds the indexes now (at server start) rather than on the first owner's question."""
+        self._indexes()
+
     def find_terms(self, text: str) -> list[TermMatch]:
         return self._indexes()[2].find(normalise(text))
 
@@ -147,7 +156,7 @@ class Answerer:
         try:
             kb, retriever, matcher = self._indexes()
         except Exception:  # noqa: BLE001 - no valid knowledge at all: say so, never crash
-            return Reply(UNAVAILABLE, say("no_knowledge", lang), self._base_buttons(lang))
+            return Reply(UNAVAILABLE, say("answer.no_knowledge", lang), self._base_buttons(lang))
         entities = entities or {}
         is_payload = text.strip().startswith("/")
         clean = "" if is_payload else normalise(text)
@@ -164,11 +173,18 @@ class Answerer:
         products = found[PRODUCT]
         certifications = found[CERTIFICATION]
 
+        content = retriever.content_terms(Query(clean), matches) if clean else []
+        question = clean if content else (context.pending_question or context.last_question or "")
+
         # Which market? The message first, then the conversation, then a certification that
-        # exists in only one market (PSE is Japanese), otherwise ask.
+        # exists in only one market (PSE is Japanese). A question about Taiwan's own programmes
+        # (subsidies, SME status, export insurance) needs none: it is answered as it is.
         market = next((m for m in markets if m in kb.destinations()), None)
         if market is None and markets:
             first = markets[0]
+            taiwan = self._taiwan_side(kb, retriever, question, matches, lang) if content else None
+            if taiwan is not None:
+                return taiwan
             if first in kb.groups:
                 return self._ask_group(kb, first, clean or context.pending_question, lang)
             return self._uncovered(kb, first, lang, clean)
@@ -176,17 +192,19 @@ class Answerer:
         if market is None:
             market = _single_market_for(kb, certifications)
 
-        content = retriever.content_terms(Query(clean), matches) if clean else []
-        question = clean if content else (context.pending_question or context.last_question or "")
         if not content and not topics and not question:
             if market is None:
                 return self._ask_market(kb, "", lang)
             return self._market_selected(kb, market, lang)
         if market is None:
+            taiwan = self._taiwan_side(kb, retriever, question, matches, lang)
+            if taiwan is not None:
+                return taiwan
             if not matches and content and retriever.unknown_share(content) >= UNCLEAR_SHARE:
                 # Nothing market-related and mostly words the packs never use ("how do I cook
                 # fried rice"): asking "which market?" would be absurd.
-                return Reply(UNCLEAR, say("rephrase_no_suggestion", lang), self._base_buttons(lang))
+                return Reply(UNCLEAR, say("fallback.rephrase_no_suggestion", lang),
+                             self._base_buttons(lang))
             return self._ask_market(kb, clean, lang)
         if question != clean:
             # "日本" answering "which market?", or "那美國呢？": the earlier question, re-read.
@@ -202,7 +220,7 @@ class Answerer:
 
         specifics = retriever.content_terms(Query(question), matches, leave_out=(MARKET, TOPIC))
         if topics and not specifics:
-            # Only a topic ("那標籤呢？", a topic button): list that topic's entries.
+            # Only a topic ("那標籤呢？", a topic button): that topic's entries for the product.
             reply = self._topic_listing(kb, retriever, market, topics[0], tuple(products), lang)
         else:
             query = Query(
@@ -214,9 +232,8 @@ class Answerer:
             )
             result = retriever.search(query, matches)
             if result.decision == ANSWER:
-                reply = self._answer(kb, result.best.entry, lang, result)
-            elif result.decision == CHOOSE:
-                reply = self._choose(kb, [c.entry for c in result.candidates], lang, result)
+                reply = self._answer(kb, result.best.entry, lang, result,
+                                     retriever.related(result))
             else:
                 reply = self._not_covered(kb, market, lang, result)
         reply.slots.setdefault("market", market)
@@ -230,31 +247,57 @@ class Answerer:
     def format_entry(self, kb: KnowledgeBase, entry: Entry, lang: str) -> str:
         market = kb.markets[entry.market].name(lang)
         topic = kb.topics[entry.topic].name(lang)
-        lines = [say("answer_header", lang, market=market, topic=topic, title=pick(entry.title, lang))]
+        lines = [say("answer.header", lang, market=market, topic=topic, title=pick(entry.title, lang))]
         lines.append(pick(entry.answer, lang).strip())
         if lang == "en" and "en" not in entry.answer:
-            lines.append(say("english_missing", lang))
+            lines.append(say("answer.english_missing", lang))
         if entry.volatile:
-            lines.append(say("volatile_note", lang, checked=entry.checked.isoformat()))
+            lines.append(say("answer.volatile_note", lang, as_of=as_of(entry).isoformat()))
         for source in entry.sources:
-            lines.append(say("source_line", lang, title=source.title, url=source.url))
-        lines.append(say("checked_line", lang, checked=entry.checked.isoformat()))
+            lines.append(say("answer.source_line", lang, title=source.title, url=source.url))
+        lines.append(say("answer.checked_line", lang, checked=entry.checked.isoformat()))
         return "\n".join(lines)
 
-    def _answer(self, kb, entry: Entry, lang: str, result: RetrievalResult | None) -> Reply:
-        buttons = self._topic_buttons(kb, entry.market, lang, exclude=entry.topic, limit=3)
+    def _answer(self, kb, entry: Entry, lang: str, result: RetrievalResult | None,
+                related: list[Entry] | None = None) -> Reply:
+        """The entry, with buttons: entries nearly as relevant first (the owner may have meant
+        one of them), then the market's other topics, trade events and a trade officer."""
+        buttons = [Button(clip_label(pick(e.title, lang)),
+                          payload("ask_market_question", entry_id=e.id))
+                   for e in (related or [])[:2]]
+        market = entry.market if entry.market in kb.destinations() else None
+        if market is not None:
+            buttons += self._topic_buttons(kb, market, lang, exclude=entry.topic,
+                                           limit=3 - len(buttons))
         buttons += self._base_buttons(lang)
         return Reply(
             ANSWERED,
             self.format_entry(kb, entry, lang),
             buttons,
-            slots={"market": entry.market, "topic": entry.topic, "last_entry": entry.id,
-                   "fallback_count": 0.0},
+            slots={**({"market": market} if market else {}), "topic": entry.topic,
+                   "last_entry": entry.id, "fallback_count": 0.0},
             entry=entry,
             result=result,
-            market=entry.market,
+            market=market,
             topic=entry.topic,
         )
+
+    def _taiwan_side(self, kb, retriever: Retriever, question: str, matches: list[TermMatch],
+                     lang: str) -> Reply | None:
+        """An answer from the packs that serve every market (subsidies, SME status, export
+        insurance, the desks), when the question is about those and no market was named."""
+        if not question:
+            return None
+        result = retriever.search(Query(text=question, taiwan_side_only=True), matches)
+        if result.decision != ANSWER:
+            return None
+        overall = retriever.search(Query(text=question), matches)
+        if overall.best is not None and overall.best.entry is not result.best.entry and \
+                overall.best.score > result.best.score * TAIWAN_SIDE_MARGIN:
+            return None   # a market's own rule fits clearly better: ask which market
+        reply = self._answer(kb, result.best.entry, lang, result, retriever.related(result))
+        reply.slots.update({"pending_question": None, "last_question": question})
+        return reply
 
     def _choose(self, kb, entries: list[Entry], lang: str,
                 result: RetrievalResult | None = None) -> Reply:
@@ -262,9 +305,9 @@ class Answerer:
             Button(clip_label(pick(e.title, lang)), payload("ask_market_question", entry_id=e.id))
             for e in entries
         ]
-        buttons.append(Button(say("button_officer", lang), payload("request_human")))
+        buttons.append(Button(say("button.officer", lang), payload("request_human")))
         options = "\n".join(f"・{pick(e.title, lang)}" for e in entries)
-        return Reply(CHOICES, say("choose_entry", lang) + "\n" + options, buttons,
+        return Reply(CHOICES, say("answer.choose_entry", lang) + "\n" + options, buttons,
                      slots={"fallback_count": 0.0}, result=result)
 
     def _topic_listing(self, kb, retriever: Retriever, market: str, topic: str,
@@ -272,42 +315,49 @@ class Answerer:
         entries = retriever.by_topic(market, topic, products)
         if not entries:
             return self._not_covered(kb, market, lang, None)
-        about_products = [e for e in entries if set(products) & set(e.products)]
-        if len(entries) == 1 or len(about_products) == 1:
+        if products:
+            # The owner's product (or its family) first; entries about other products go.
+            families = {kb.products[p].family_id for p in products if p in kb.products}
+            about = [e for e in entries if set(products) & set(e.products)] or [
+                e for e in entries if families & {kb.products[p].family_id for p in e.products
+                                                  if p in kb.products}]
+            general = [e for e in entries if not e.products]
+            entries = about or general or entries
+        if len(entries) == 1:
             return self._answer(kb, entries[0], lang, None)
         return self._choose(kb, entries[:MAX_TOPIC_CHOICES], lang)
 
     def _not_covered(self, kb, market: str, lang: str, result: RetrievalResult | None) -> Reply:
         desk = kb.desks[kb.markets[market].desk].name(lang)
-        text = say("not_covered", lang, market=kb.markets[market].name(lang), desk=desk)
-        buttons = [Button(say("button_officer", lang), payload("request_human"))]
+        text = say("answer.not_covered", lang, market=kb.markets[market].name(lang), desk=desk)
+        buttons = [Button(say("button.officer", lang), payload("request_human"))]
         buttons += self._topic_buttons(kb, market, lang, limit=3)
         return Reply(NOT_COVERED_REPLY, text, buttons, result=result)
 
     def _uncovered(self, kb, code: str, lang: str, question: str) -> Reply:
         separator = ", " if lang == "en" else "、"
         covered = separator.join(m.name(lang) for m in kb.destinations().values())
-        text = say("uncovered_market", lang, market=kb.place_name(code, lang), covered=covered)
-        buttons = [Button(say("button_officer", lang), payload("request_human"))]
+        text = say("answer.uncovered_market", lang, market=kb.place_name(code, lang), covered=covered)
+        buttons = [Button(say("button.officer", lang), payload("request_human"))]
         return Reply(UNCOVERED_MARKET, text, buttons, slots={"market": None}, market=code)
 
     def _ask_market(self, kb, question: str, lang: str) -> Reply:
         buttons = [Button(m.name(lang), payload("inform_market", market=code))
                    for code, m in kb.destinations().items()]
-        return Reply(ASK_MARKET, say("ask_market", lang), buttons,
+        return Reply(ASK_MARKET, say("answer.ask_market", lang), buttons,
                      slots={"pending_question": question or None})
 
     def _ask_group(self, kb, group_id: str, question: str | None, lang: str) -> Reply:
         group = kb.groups[group_id]
         buttons = [Button(kb.markets[m].name(lang), payload("inform_market", market=m))
                    for m in group.markets if m in kb.markets]
-        return Reply(ASK_MARKET, say("ask_group_member", lang, group=group.name(lang)), buttons,
+        return Reply(ASK_MARKET, say("answer.ask_group_member", lang, group=group.name(lang)), buttons,
                      slots={"pending_question": question or None, "market": None})
 
     def _market_selected(self, kb, market: str, lang: str) -> Reply:
         name = kb.markets[market].name(lang)
         buttons = self._topic_buttons(kb, market, lang, limit=6) + self._base_buttons(lang)
-        return Reply(MARKET_SELECTED, say("market_selected", lang, market=name), buttons,
+        return Reply(MARKET_SELECTED, say("answer.market_selected", lang, market=name), buttons,
                      slots={"market": market}, market=market)
 
     def _topic_buttons(self, kb, market: str, lang: str, exclude: str | None = None,
@@ -317,7 +367,7 @@ class Answerer:
         buttons = []
         for topic in SUGGESTED_TOPICS:
             if topic in present and topic != exclude and topic in kb.topics:
-                label = say("button_topic", lang, market=name, topic=_short_topic(kb, topic, lang))
+                label = say("button.topic", lang, market=name, topic=_short_topic(kb, topic, lang))
                 buttons.append(Button(clip_label(label), payload("ask_market_question",
                                                                  market=market, topic=topic)))
             if len(buttons) >= limit:
@@ -326,8 +376,8 @@ class Answerer:
 
     def _base_buttons(self, lang: str) -> list[Button]:
         return [
-            Button(say("button_events", lang), payload("ask_events")),
-            Button(say("button_officer", lang), payload("request_human")),
+            Button(say("button.events", lang), payload("ask_events")),
+            Button(say("button.officer", lang), payload("request_human")),
         ]
 
     def topic_suggestions(self, market: str | None, lang: str, limit: int = 3) -> list[Button]:
@@ -341,6 +391,11 @@ class Answerer:
         if market in kb.destinations():
             return kb.desks[kb.markets[market].desk].name(lang)
         return None
+
+
+def as_of(entry: Entry) -> date:
+    """The date a volatile answer is true as of: its oldest confirmed fact, else its check."""
+    return min((f.as_of for f in entry.facts), default=entry.checked)
 
 
 def _values(matches: list[TermMatch]) -> dict[str, list[str]]:

@@ -18,7 +18,7 @@ COMMAND_CONFIDENCE = 0.6
 
 _QUESTION = re.compile(
     r"[?？]|嗎|吗|呢|什麼|什么|甚麼|怎麼|怎么|如何|哪些|哪裡|哪个|哪個|多少|是否|可不可以|能不能|要不要|"
-    r"請問|请问|\b(how|what|which|when|where|why|who)\b|"
+    r"請問|请问|幾%|幾趴|幾成|多久|多少錢|\b(how|what|which|when|where|why|who)\b|"
     r"^\s*(do|does|did|can|could|should|is|are|will|would|may|any)\b", re.IGNORECASE)
 
 
@@ -26,12 +26,20 @@ def reads_as_question(text: str) -> bool:
     return bool(_QUESTION.search(text or ""))
 
 
+ANSWERS = frozenset({"affirm", "deny"})
+LONG_QUESTION = 8
+
+
 def is_interruption(intent: str | None, confidence: float, text: str) -> bool:
-    """True when the message is a question or a command rather than the requested answer."""
+    """True when the message is a question or a command rather than the requested answer: an
+    intent that is never an answer, a question-shaped message with a question intent, or a
+    longer message that reads as a question whatever the NLU made of it."""
     text = (text or "").strip()
     if text.startswith("/"):
         # A button: only a form's own buttons carry plain answers, and those are not payloads.
         return True
     if intent in COMMANDS and confidence >= COMMAND_CONFIDENCE:
         return True
-    return intent in QUESTIONS and reads_as_question(text) and len(text) >= 4
+    if not reads_as_question(text) or intent in ANSWERS:
+        return False
+    return (intent in QUESTIONS and len(text) >= 4) or len(text) >= LONG_QUESTION

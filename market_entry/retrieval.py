@@ -32,6 +32,7 @@ STOPWORDS = frozenset(
     """的 了 嗎 呢 吧 啊 喔 哦 耶 是 有 在 要 會 能 可以 需要 請問 請 問 想 想要 我 我們 你 你們 他們 公司的
     什麼 甚麼 哪些 哪個 怎麼 怎樣 如何 為什麼 多少 一下 一些 相關 關於 規定 規範 問題 注意 事項 還有 那 那麼
     這 這個 那個 和 與 及 跟 或 或是 到 去 賣 賣到 做 是否 出口 外銷 銷售 產品 商品 東西 市場 就 也 都 嗎? 呀 啦 的話 應該 一定 目前 現在 最新
+    如果 若是 假如 換成 改成 那如果 的話呢 呢? 請教 想問 問一下 欸 耶 喔 啦 哦 嘛 吧 嗎 呢 謝謝 一下子
     a an the to of for in on at by and or is are do does did i we our you my me can could should
     what which how when where who why there any about need needs needed want wants please tell
     sell selling export exporting exports product products goods market it its this that be with from into as rules rule regulations
@@ -47,8 +48,9 @@ class RetrievalSettings:
     product_boost: float = 0.15
     certification_boost: float = 0.2
     answer_threshold: float = 0.40
-    choose_ratio: float = 0.9
+    related_ratio: float = 0.85    # candidates this close to the best are offered as "related"
     max_choices: int = 3
+    family_penalty: float = 0.2    # an entry about another product family than the owner's
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class Query:
     topics: tuple[str, ...] = ()
     products: tuple[str, ...] = ()
     certifications: tuple[str, ...] = ()
+    taiwan_side_only: bool = False   # only the packs that serve all markets (no market known)
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,10 @@ class Retriever:
         weights = {t: self._idf.get(t, self._unseen_idf) for t in set(terms)}
         total_weight = sum(weights.values())
         candidates: list[Candidate] = []
+        families = {self.kb.products[p].family_id for p in query.products if p in self.kb.products}
         for index, entry in enumerate(self._entries):
+            if query.taiwan_side_only and not self._serves_all(entry):
+                continue
             if query.market and not self.kb.serves(entry, query.market):
                 continue
             doc, length = self._docs[index], self._lengths[index]
@@ -190,6 +196,12 @@ class Retriever:
             if shared_products:
                 score += settings.product_boost
                 reasons.append(f"{PRODUCT}:{','.join(sorted(shared_products))}")
+            entry_families = {self.kb.products[p].family_id for p in entry.products
+                              if p in self.kb.products}
+            if families and entry_families and not families & entry_families:
+                # A question about bicycle parts must not be answered with the batteries rule.
+                score -= settings.family_penalty
+                reasons.append("other_product_family")
             shared_certs = set(query.certifications) & set(entry.certifications)
             if shared_certs:
                 score += settings.certification_boost
@@ -202,15 +214,23 @@ class Retriever:
         candidates.sort(key=lambda c: c.score, reverse=True)
         return self._decide(candidates, unknown)
 
+    def _serves_all(self, entry: Entry) -> bool:
+        pack = self.kb.markets.get(entry.market)
+        return pack is not None and pack.serves_all_markets
+
     def _decide(self, candidates: list[Candidate], unknown: tuple[str, ...]) -> RetrievalResult:
+        """Answer the best entry when it is good enough; entries nearly as good travel with it
+        as "related" (an owner gets an answer and can still open the others)."""
         settings = self.settings
         if not candidates or candidates[0].score < settings.answer_threshold:
             return RetrievalResult(NOT_COVERED, tuple(candidates[:settings.max_choices]), unknown)
-        best = candidates[0]
-        close = [
-            c for c in candidates[1 : settings.max_choices]
-            if c.score >= best.score * settings.choose_ratio and c.score >= settings.answer_threshold
-        ]
-        if close:
-            return RetrievalResult(CHOOSE, (best, *close), unknown)
         return RetrievalResult(ANSWER, tuple(candidates[: settings.max_choices]), unknown)
+
+    def related(self, result: RetrievalResult) -> list[Entry]:
+        """The runners-up close enough to the answered entry to offer beside it."""
+        best = result.best
+        if best is None:
+            return []
+        return [c.entry for c in result.candidates[1:]
+                if c.score >= best.score * self.settings.related_ratio
+                and c.score >= self.settings.answer_threshold]

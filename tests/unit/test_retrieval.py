@@ -4,7 +4,7 @@ import pytest
 
 from market_entry.gazetteer import domain_words, term_patterns
 from market_entry.knowledge import load_knowledge
-from market_entry.retrieval import ANSWER, CHOOSE, NOT_COVERED, Query, Retriever
+from market_entry.retrieval import ANSWER, NOT_COVERED, Query, Retriever
 from market_entry.segmentation import Segmenter
 from market_entry.term_matcher import TermMatcher
 
@@ -32,10 +32,11 @@ def test_certification_name_alone_is_enough(tools):
     assert result.best.entry.id == "jp-certification-giteki"
 
 
-def test_close_candidates_ask_the_owner_to_choose(tools):
+def test_close_candidates_travel_with_the_answer_as_related(tools):
     result = search(tools, "標籤", market="jp", topics=("labelling",))
-    assert result.decision == CHOOSE
-    assert {c.entry.id for c in result.candidates} == {"jp-labelling-food", "jp-labelling-household"}
+    assert result.decision == ANSWER
+    shown = {result.best.entry.id, *(e.id for e in tools[0].related(result))}
+    assert shown == {"jp-labelling-food", "jp-labelling-household"}
 
 
 def test_context_product_breaks_the_tie(tools):
