@@ -5,6 +5,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 ensure_bot_env
+ensure_app_env
 ensure_model
 export MODEL_PATH
-"$BOT_PY" -m tests.bench.run_bench
+"$APP_PY" -m tests.bench.run_bench
