@@ -16,6 +16,7 @@ import redis.asyncio as aioredis
 from aiohttp import web
 from linebot.v3.webhook import SignatureValidator
 
+from services.common import log_hygiene
 from services.line_gateway import keys
 from services.line_gateway.settings import Settings, load
 from services.line_gateway.translate import should_queue
@@ -70,8 +71,10 @@ async def webhook(request: web.Request) -> web.Response:
         try:
             async with client.pipeline(transaction=False) as pipe:
                 for event in wanted:
+                    # ASCII JSON: a lone surrogate (a broken emoji, sent as \udXXX) stays an
+                    # escape instead of failing to encode; the worker cleans the text.
                     pipe.eval(ENQUEUE_ONCE, 2, keys.dedupe(event_id(event)), keys.EVENTS_STREAM,
-                              settings.dedupe_seconds, json.dumps(event, ensure_ascii=False), now)
+                              settings.dedupe_seconds, json.dumps(event), now)
                 results = await pipe.execute()
         except Exception as error:  # noqa: BLE001 - not acknowledged: LINE may redeliver
             log.error("webhook not queued: Redis error %s", type(error).__name__)
@@ -109,7 +112,7 @@ def create_app(settings: Settings) -> web.Application:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    log_hygiene.configure()
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     settings = load()
     log.info("LINE gateway on %s:%d%s", settings.host, settings.port, WEBHOOK_PATH)

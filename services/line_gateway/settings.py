@@ -1,4 +1,6 @@
-"""Every setting of the LINE gateway and worker, read from the environment in one place.
+"""Every setting of the LINE gateway and worker, read from the environment in one place through
+the shared readers of services/common/settings.py (a bad value stops the service with the
+variable's name).
 
 The channel secret and access token come only from the environment and are never logged; the
 `Settings` repr hides them.
@@ -6,25 +8,14 @@ The channel secret and access token come only from the environment and are never
 
 from __future__ import annotations
 
-import os
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from market_entry.inbound import DEFAULT_MAX_CHARS
+from services.common.settings import MissingSetting, number, text, whole_number
 
-class MissingSetting(RuntimeError):
-    pass
-
-
-def _float(name: str, default: float) -> float:
-    raw = os.environ.get(name, "")
-    try:
-        return float(raw) if raw.strip() else default
-    except ValueError as error:
-        raise MissingSetting(f"{name} must be a number, got {raw!r}") from error
-
-
-def _int(name: str, default: int) -> int:
-    return int(_float(name, default))
+__all__ = ["MissingSetting", "Settings", "load"]
 
 
 @dataclass(frozen=True)
@@ -47,11 +38,12 @@ class Settings:
     send_give_up_seconds: float = 900.0
     backoff_max_seconds: float = 30.0
     max_body_bytes: int = 1024 * 1024
+    max_message_chars: int = DEFAULT_MAX_CHARS
 
 
-def load(require_secrets: bool = True) -> Settings:
-    secret = os.environ.get("LINE_CHANNEL_SECRET", "")
-    token = os.environ.get("LINE_CHANNEL_ACCESS_TOKEN", "")
+def load(require_secrets: bool = True, env: Mapping[str, str] | None = None) -> Settings:
+    secret = text("LINE_CHANNEL_SECRET", "", env)
+    token = text("LINE_CHANNEL_ACCESS_TOKEN", "", env)
     if require_secrets and (not secret or not token):
         raise MissingSetting(
             "LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN must be set (see docs/line.md)."
@@ -59,19 +51,25 @@ def load(require_secrets: bool = True) -> Settings:
     return Settings(
         channel_secret=secret,
         access_token=token,
-        redis_url=os.environ.get("REDIS_URL", Settings.redis_url),
-        rasa_url=os.environ.get("RASA_URL", Settings.rasa_url).rstrip("/"),
-        line_api_base=os.environ.get("LINE_API_BASE", Settings.line_api_base).rstrip("/"),
-        host=os.environ.get("LINE_HOST", Settings.host),
-        port=_int("LINE_PORT", Settings.port),
-        worker_name=os.environ.get("LINE_WORKER_NAME") or socket.gethostname() or "worker",
-        concurrency=max(1, _int("LINE_WORKER_CONCURRENCY", Settings.concurrency)),
-        reply_token_seconds=_float("LINE_REPLY_TOKEN_SECONDS", Settings.reply_token_seconds),
-        loading_after_seconds=_float("LINE_LOADING_AFTER_SECONDS", Settings.loading_after_seconds),
-        loading_seconds=_int("LINE_LOADING_SECONDS", Settings.loading_seconds),
-        dedupe_seconds=_int("LINE_DEDUPE_SECONDS", Settings.dedupe_seconds),
-        reclaim_idle_seconds=_float("LINE_RECLAIM_IDLE_SECONDS", Settings.reclaim_idle_seconds),
-        rasa_timeout_seconds=_float("LINE_RASA_TIMEOUT_SECONDS", Settings.rasa_timeout_seconds),
-        send_give_up_seconds=_float("LINE_SEND_GIVE_UP_SECONDS", Settings.send_give_up_seconds),
-        backoff_max_seconds=_float("LINE_BACKOFF_MAX_SECONDS", Settings.backoff_max_seconds),
+        redis_url=text("REDIS_URL", Settings.redis_url, env),
+        rasa_url=text("RASA_URL", Settings.rasa_url, env).rstrip("/"),
+        line_api_base=text("LINE_API_BASE", Settings.line_api_base, env).rstrip("/"),
+        host=text("LINE_HOST", Settings.host, env),
+        port=whole_number("LINE_PORT", Settings.port, env),
+        worker_name=text("LINE_WORKER_NAME", socket.gethostname() or "worker", env),
+        concurrency=max(1, whole_number("LINE_WORKER_CONCURRENCY", Settings.concurrency, env)),
+        reply_token_seconds=number("LINE_REPLY_TOKEN_SECONDS", Settings.reply_token_seconds, env),
+        loading_after_seconds=number("LINE_LOADING_AFTER_SECONDS",
+                                     Settings.loading_after_seconds, env),
+        loading_seconds=whole_number("LINE_LOADING_SECONDS", Settings.loading_seconds, env),
+        dedupe_seconds=whole_number("LINE_DEDUPE_SECONDS", Settings.dedupe_seconds, env),
+        reclaim_idle_seconds=number("LINE_RECLAIM_IDLE_SECONDS", Settings.reclaim_idle_seconds,
+                                    env),
+        rasa_timeout_seconds=number("LINE_RASA_TIMEOUT_SECONDS", Settings.rasa_timeout_seconds,
+                                    env),
+        send_give_up_seconds=number("LINE_SEND_GIVE_UP_SECONDS", Settings.send_give_up_seconds,
+                                    env),
+        backoff_max_seconds=number("LINE_BACKOFF_MAX_SECONDS", Settings.backoff_max_seconds, env),
+        # The same limit as the Rasa-side guard (bot/inbound_guard.py).
+        max_message_chars=max(1, whole_number("MAX_MESSAGE_CHARS", DEFAULT_MAX_CHARS, env)),
     )

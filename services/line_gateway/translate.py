@@ -7,11 +7,14 @@ milliseconds and the worker converts them to SDK requests at the edge.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from market_entry.inbound import DEFAULT_MAX_CHARS, EMPTY, OK, TOO_LONG, clean_text
+from market_entry.normalise import detect_language
+from market_entry.phrases import say
+from services.common import log_hygiene
 from services.line_gateway import line_limits as limits
 
 # Event types the gateway queues; every other type (unfollow, join, leave, unsend, beacon,
@@ -45,8 +48,8 @@ class Chat:
 
     @property
     def digest(self) -> str:
-        """A short hash for logs, which never carry LINE ids."""
-        return hashlib.sha256(self.id.encode()).hexdigest()[:12]
+        """A short hash for logs (sha256 prefix), which never carry LINE ids."""
+        return log_hygiene.digest(self.id)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,9 @@ class Plan:
     action: str  # "rasa": ask the assistant `text`; "local": send `messages`; "ignore"
     text: str = ""
     messages: list[dict[str, Any]] = field(default_factory=list)
+    lang: str = "zh-TW"  # the owner's language, for answers the worker writes itself
+    owner_spoke: bool = False  # a message or a button press: silence is never the answer
+    reason: str = ""  # why a "local" answer: unreadable, too_long, media
 
 
 def chat_of(event: dict[str, Any]) -> Chat | None:
@@ -76,28 +82,62 @@ def should_queue(event: Any) -> bool:
             and event.get("type") in HANDLED_EVENT_TYPES and chat_of(event) is not None)
 
 
-def plan(event: dict[str, Any]) -> Plan:
+def _local(text: str, lang: str, reason: str) -> Plan:
+    return Plan("local", messages=[{"type": "text", "text": text}], lang=lang, reason=reason)
+
+
+def plan(event: dict[str, Any], max_chars: int = DEFAULT_MAX_CHARS) -> Plan:
+    """What the assistant is asked for an event. A text is cleaned first (market_entry.inbound:
+    lone surrogates and control characters dropped, emoji and CJK kept); when nothing readable
+    remains, or it is longer than `max_chars`, the owner gets a polite answer and Rasa is not
+    asked. Postback data (our quick replies' Rasa payloads) stays a payload: only cleaned, and
+    validated by the Rasa-side guard (bot/inbound_guard.py)."""
     kind = event.get("type")
     if kind == "follow":
         return Plan("rasa", text=GREET_PAYLOAD)
     if kind == "postback":
-        data = (event.get("postback") or {}).get("data")
-        if isinstance(data, str) and data.strip():
-            return Plan("rasa", text=data)
-        return Plan("ignore")
+        data = clean_text((event.get("postback") or {}).get("data"), max_chars)
+        if data.problem != OK:  # nothing readable: no button of ours sends that
+            return Plan("ignore")
+        return Plan("rasa", text=data.text, owner_spoke=True)
     if kind == "message":
         message = event.get("message") or {}
         if message.get("type") == "text":
-            text = message.get("text")
-            return Plan("rasa", text=text) if isinstance(text, str) and text.strip() else Plan("ignore")
+            raw = message.get("text")
+            cleaned = clean_text(raw, max_chars)
+            lang = detect_language(cleaned.text or (raw[:200] if isinstance(raw, str) else ""))
+            if cleaned.problem == TOO_LONG:
+                too_long = say("system.message_too_long", lang, limit=max_chars)
+                return _local(too_long, lang, "too_long")
+            if cleaned.problem == EMPTY:
+                return _local(say("system.message_unreadable", lang), lang, "unreadable")
+            return Plan("rasa", text=cleaned.text, lang=lang, owner_spoke=True)
         reply = NON_TEXT_REPLIES.get(message.get("type"), OTHER_MEDIA_REPLY)
-        return Plan("local", messages=[{"type": "text", "text": reply}])
+        return _local(reply, "zh-TW", "media")
     return Plan("ignore")
+
+
+def fallback_if_silent(messages: list[dict[str, Any]], what: Plan) -> list[dict[str, Any]]:
+    """The answer to send: Rasa's, or — when Rasa said nothing to an owner's message or button —
+    a polite request to rephrase instead of silence."""
+    if messages or not what.owner_spoke:
+        return messages
+    return [{"type": "text", "text": say("fallback.rephrase_no_suggestion", what.lang)}]
 
 
 # --- Rasa → LINE ------------------------------------------------------------------------------
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_URL = re.compile(r"https?://\S+")
+
+
+def is_english(text: str) -> bool:
+    """Whether an answer is in English: mostly Latin letters (links aside). An English answer
+    may quote a Japanese law's or a source's title; a Chinese one, acronyms such as PSE."""
+    text = _URL.sub(" ", text)
+    cjk = len(_CJK.findall(text))
+    return cjk == 0 or len(_LATIN.findall(text)) >= 2 * cjk
 
 
 def _label(title: str) -> str:
@@ -131,20 +171,32 @@ def _valid_uri(url: Any) -> bool:
             and len(url) <= limits.MAX_URI and not any(c.isspace() for c in url))
 
 
+def _card_sources(card: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for s in card.get("sources") or [] if isinstance(s, dict)][:MAX_SOURCES_IN_CARD]
+
+
 def market_answer_flex(card: dict[str, Any], english: bool = False) -> dict[str, Any] | None:
-    """A market answer's sources as a Flex bubble (source titles, links, last-checked date)."""
-    sources = [s for s in card.get("sources") or [] if isinstance(s, dict)][:MAX_SOURCES_IN_CARD]
+    """A market answer's sources as a Flex bubble: each source's title, linked to its page, the
+    last-checked date and, for rules that change often, a warning."""
+    sources = _card_sources(card)
     if not sources:
         return None
     heading = "Official sources" if english else "官方資料來源"
     checked = card.get("checked")
     body: list[dict[str, Any]] = [
         {"type": "text", "text": heading, "weight": "bold", "size": "sm", "color": "#1DB446"}]
-    for source in sources:
-        title = str(source.get("title") or source.get("url") or "").strip()
-        if title:
-            body.append({"type": "text", "text": limits.truncate(title, 200), "wrap": True,
-                         "size": "sm"})
+    for number, source in enumerate(sources, start=1):
+        url = source.get("url")
+        title = str(source.get("title") or url or "").strip()
+        if not title:
+            continue
+        item: dict[str, Any] = {"type": "text", "text": limits.truncate(title, 200), "wrap": True,
+                                "size": "sm"}
+        if _valid_uri(url):
+            label = f"Open source {number}" if english else f"開啟來源 {number}"
+            item.update(color="#0B5CAD", decoration="underline",
+                        action={"type": "uri", "label": label, "uri": url})
+        body.append(item)
     if checked:
         body.append({"type": "text", "size": "xs", "color": "#888888",
                      "text": f"Last checked: {checked}" if english else f"最後查核：{checked}"})
@@ -152,18 +204,9 @@ def market_answer_flex(card: dict[str, Any], english: bool = False) -> dict[str,
         body.append({"type": "text", "size": "xs", "color": "#C0392B", "wrap": True,
                      "text": "This rule changes often: check the source before acting."
                      if english else "此規定變動頻繁，行動前請再確認官方最新公告。"})
-    buttons = []
-    for number, source in enumerate(sources, start=1):
-        if _valid_uri(source.get("url")):
-            label = f"Open source {number}" if english else f"開啟來源 {number}"
-            buttons.append({"type": "button", "style": "link", "height": "sm",
-                            "action": {"type": "uri", "label": label, "uri": source["url"]}})
     bubble: dict[str, Any] = {"type": "bubble", "size": "mega",
                               "body": {"type": "box", "layout": "vertical", "spacing": "sm",
                                        "contents": body}}
-    if buttons:
-        bubble["footer"] = {"type": "box", "layout": "vertical", "spacing": "sm",
-                            "contents": buttons}
     if limits.bubble_bytes(bubble) > limits.MAX_BUBBLE_BYTES:
         return None
     titles = "；".join(str(s.get("title") or "") for s in sources if s.get("title"))
@@ -172,20 +215,51 @@ def market_answer_flex(card: dict[str, Any], english: bool = False) -> dict[str,
 
 
 def _sources_text(card: dict[str, Any], english: bool) -> str | None:
-    sources = [s for s in card.get("sources") or [] if isinstance(s, dict) and s.get("url")]
+    sources = [s for s in _card_sources(card) if s.get("url")]
     if not sources:
         return None
     lines = ["Sources:" if english else "資料來源："]
-    lines += [f"{s.get('title') or ''} {s['url']}".strip() for s in sources[:MAX_SOURCES_IN_CARD]]
+    lines += [f"{s.get('title') or ''} {s['url']}".strip() for s in sources]
     return "\n".join(lines)
+
+
+def is_source_line(line: str, source: dict[str, Any]) -> bool:
+    """Whether `line` is the answer text's line for `source`: "<label> <title> <url>", the URL a
+    token of its own at the end, the title (when the source has one) right before it."""
+    url = source.get("url")
+    stripped = line.strip()
+    if not isinstance(url, str) or not url or not stripped.endswith(url):
+        return False
+    before = stripped[: -len(url)]
+    if before and not (before[-1].isspace() or before[-1] in ":："):
+        return False
+    title = str(source.get("title") or "").strip()
+    return not title or before.rstrip().rstrip(":：").rstrip().endswith(title)
+
+
+def without_source_lines(text: str, sources: list[dict[str, Any]]) -> str:
+    """`text` without its lines for `sources` (shown by the card that goes with it)."""
+    lines = text.split("\n")
+    kept = [line for line in lines if not any(is_source_line(line, s) for s in sources)]
+    if len(kept) == len(lines):
+        return text
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+
+def _without_surrogates(text: str) -> str:
+    return "".join(c for c in text if not "\ud800" <= c <= "\udfff")
 
 
 def to_line_messages(rasa_messages: list[dict[str, Any]], flex: bool = True) -> list[dict[str, Any]]:
     """The assistant's REST-channel messages as LINE messages, in order, inside every limit:
     texts split at 5,000 UTF-16 units, buttons as quick replies on the last message, market
     answers' sources as a Flex bubble (or a text when Flex is off or does not fit), at most
-    MAX_MESSAGES_TOTAL messages with a polite note when cut."""
-    out: list[dict[str, Any]] = []
+    MAX_MESSAGES_TOTAL messages with a polite note when cut.
+
+    Each source is shown once: the source lines of the answer's text are dropped when the card
+    (or its plain-text fallback) shows that source. Without a card the text is unchanged."""
+    parts: list[str | dict[str, Any]] = []  # texts still to split, and finished messages
+    shown: list[dict[str, Any]] = []  # sources the cards show
     buttons: list[dict[str, Any]] = []
     english = False
     for message in rasa_messages:
@@ -193,22 +267,33 @@ def to_line_messages(rasa_messages: list[dict[str, Any]], flex: bool = True) -> 
             continue
         text = message.get("text")
         if isinstance(text, str) and text.strip():
-            english = not _CJK.search(text)
-            out += [{"type": "text", "text": piece} for piece in limits.split_text(text)]
+            english = is_english(text)
+            parts.append(_without_surrogates(text))
         if isinstance(message.get("buttons"), list):
             buttons += [b for b in message["buttons"] if isinstance(b, dict)]
         custom = message.get("custom")
         if isinstance(custom, dict) and custom.get("kind") == "market_answer":
             bubble = market_answer_flex(custom, english) if flex else None
             if bubble:
-                out.append(bubble)
+                parts.append(bubble)
+                shown += [s for s in _card_sources(custom) if _valid_uri(s.get("url"))]
             else:
                 fallback = _sources_text(custom, english)
                 if fallback:
-                    out.append({"type": "text", "text": limits.truncate(fallback, limits.MAX_TEXT_UNITS)})
+                    parts.append({"type": "text",
+                                  "text": limits.truncate(fallback, limits.MAX_TEXT_UNITS)})
+                    shown += [s for s in _card_sources(custom) if s.get("url")]
         image = message.get("image")
         if isinstance(image, str) and _valid_uri(image):
-            out.append({"type": "text", "text": image})
+            parts.append({"type": "text", "text": image})
+    out: list[dict[str, Any]] = []
+    for part in parts:
+        if isinstance(part, dict):
+            out.append(part)
+            continue
+        text = without_source_lines(part, shown) if shown else part
+        if text.strip():
+            out += [{"type": "text", "text": piece} for piece in limits.split_text(text)]
     if len(out) > MAX_MESSAGES_TOTAL:
         out = out[: MAX_MESSAGES_TOTAL]
         last = out[-1]

@@ -9,7 +9,10 @@ Delivery guarantees:
   restarted worker never asks Rasa twice nor sends a request twice; a push carries one
   X-Line-Retry-Key (kept in the state) on every retry, so LINE answers a repeat with 409;
 - 429, 5xx and network errors are retried with exponential backoff; messages of one chat are
-  handled in order.
+  handled in order;
+- a text is cleaned before Rasa sees it (translate.plan); an unreadable or over-long one gets a
+  polite answer without asking Rasa, and an empty answer from Rasa a polite request to rephrase;
+- logs carry event ids, types, counts and a hash of the chat, never text, payloads or LINE ids.
 
     python -m services.line_gateway.worker     (same environment as the gateway; docs/line.md)
 """
@@ -30,12 +33,20 @@ import aiohttp
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
+from services.common import log_hygiene
 from services.line_gateway import keys
 from services.line_gateway.app import event_id
 from services.line_gateway.line_api import LineApi
 from services.line_gateway.line_limits import LimitError
 from services.line_gateway.settings import Settings, load
-from services.line_gateway.translate import Chat, batches, chat_of, plan, to_line_messages
+from services.line_gateway.translate import (
+    Chat,
+    batches,
+    chat_of,
+    fallback_if_silent,
+    plan,
+    to_line_messages,
+)
 
 log = logging.getLogger("line.worker")
 SENT, LATER, DEAD = "sent", "later", "dead"
@@ -206,7 +217,7 @@ class Worker:
                 if messages is None:  # stopping while waiting for Rasa: stays pending
                     return
                 async with self.redis.pipeline(transaction=True) as pipe:
-                    pipe.hset(state_key, "messages", json.dumps(messages, ensure_ascii=False))
+                    pipe.hset(state_key, "messages", json.dumps(messages))
                     pipe.expire(state_key, self.settings.dedupe_seconds)
                     await pipe.execute()
             try:
@@ -242,10 +253,11 @@ class Worker:
         await self.finish(entry_id)
 
     async def answer(self, event: dict[str, Any], chat: Chat) -> list[dict[str, Any]] | None:
-        what = plan(event)
+        what = plan(event, self.settings.max_message_chars)
         if what.action == "ignore":
             return []
         if what.action == "local":
+            log.info("event %s answered without Rasa: %s", event_id(event), what.reason)
             return what.messages
         ask = asyncio.create_task(self.ask_rasa(chat, what.text))
         if chat.kind == "user":
@@ -255,7 +267,11 @@ class Worker:
         rasa = await ask
         if rasa is None:
             return None
-        return to_line_messages(rasa)
+        messages = to_line_messages(rasa)
+        if not messages and what.owner_spoke:
+            log.warning("event %s: Rasa sent no answer; asking the owner to rephrase",
+                        event_id(event))
+        return fallback_if_silent(messages, what)
 
     async def ask_rasa(self, chat: Chat, text: str) -> list[dict[str, Any]] | None:
         """Rasa's answer; waits (with backoff) while Rasa is down. None when stopping."""
@@ -329,7 +345,7 @@ async def main_async(settings: Settings) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    log_hygiene.configure()
     asyncio.run(main_async(load()))
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import hmac
+import json
 
-import jwt
 import pytest
 
 from tests.e2e.harness import free_port, wait_until
@@ -26,6 +29,17 @@ async def converse(url: str, session_id: str | None, messages: list[str],
     return session, replies
 
 
+def hs256_token(claims: dict, key: str) -> str:
+    """A JWT signed with HS256 (RFC 7519), as the host page's server would make it."""
+    def part(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    header = part(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    body = part(json.dumps(claims).encode())
+    signature = hmac.new(key.encode(), f"{header}.{body}".encode(), hashlib.sha256).digest()
+    return f"{header}.{body}.{part(signature)}"
+
+
 def test_widget_channel_answers_with_text_quick_replies_and_a_card(services):
     _, [replies] = asyncio.run(converse(services.rasa_url, None,
                                         ["我們是做小家電的，想賣到日本需要什麼認證？"]))
@@ -35,6 +49,12 @@ def test_widget_channel_answers_with_text_quick_replies_and_a_card(services):
     assert any(q["payload"] == "/request_human" for q in quick)
     cards = [r["custom"] for r in replies if "custom" in r]
     assert cards and cards[0]["entry_id"] == "jp-certification-pse"
+    # The channel sends the text as it is, source lines included, and the card after it: the
+    # widget drops the lines of the sources its card shows (each source once on screen).
+    assert replies.index(next(r for r in replies if "custom" in r)) > replies.index(
+        next(r for r in replies if "text" in r))
+    source_lines = [line for t in texts for line in t.splitlines() if line.startswith("資料來源：")]
+    assert [s["url"] for s in cards[0]["sources"]] == [line.split()[-1] for line in source_lines]
 
 
 def test_session_persists_across_reconnects(services):
@@ -61,7 +81,7 @@ def test_jwt_gates_the_connection_when_configured(services):
         wait_until(lambda: http_ok(f"{url}/webhooks/rest/"), 300, "Rasa with JWT", process)
         with pytest.raises(ConnectionRefused):
             asyncio.run(converse(url, None, ["你好"]))
-        token = jwt.encode({"user": "host-page"}, "widget-test-key", algorithm="HS256")
+        token = hs256_token({"user": "host-page"}, "widget-test-key")
         _, [replies] = asyncio.run(converse(url, None, ["你好"], auth={"token": token}))
         assert any("海外佈局" in r.get("text", "") for r in replies)
     finally:

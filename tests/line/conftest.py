@@ -1,5 +1,6 @@
-"""tests/line runs in the services environment (line-bot-sdk v3, pydantic 2), which scripts/test.sh
-sets up; the bot environment cannot import the SDK, so there these tests are not collected."""
+"""tests/line runs in the application environment (.venv-app, Python 3.12: line-bot-sdk v3,
+pydantic 2), as scripts/test.sh runs it; the bot environment cannot import the SDK, so there these
+tests are not collected."""
 
 from __future__ import annotations
 

