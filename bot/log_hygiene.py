@@ -13,7 +13,8 @@ import re
 
 MAX_CHARS = 300
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-_PHONE = re.compile(r"(?<!\d)(\+?886[-\s]?|0)\d{1,2}[-\s)]?\d{3,4}[-\s]?\d{3,4}(?!\d)")
+# Taiwan numbers as owners type them: 0912-345-678, 0912 345 678, (02)2345-6789, +886 912...
+_PHONE = re.compile(r"(?<![\d])(?:\+?886[-\s]?|\(?0)(?:\d[-\s)]?){7,10}\d(?!\d)")
 
 
 def redact(text: str) -> str:
