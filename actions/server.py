@@ -99,12 +99,16 @@ def maintain_leads() -> None:
             log.warning("lead %s skipped: %s", command, type(error).__name__)
 
 
+def configure_logging() -> None:
+    logging.basicConfig(level=runtime.settings().log_level,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the assistant's action server.")
     parser.add_argument("--port", type=int, default=runtime.settings().action_port)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=runtime.settings().log_level,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     log.info("action server: Python %s, rasa-sdk %s", platform.python_version(),
              rasa_sdk.__version__)
     problems = preflight()
@@ -117,6 +121,12 @@ def main(argv: list[str] | None = None) -> int:
     endpoint.run(executor, port=args.port, cors_origins=[], auto_reload=False)
     return 0
 
+
+if __name__ == "__mp_main__":
+    # Sanic (rasa-sdk 3.21) serves from a spawned worker process, which re-imports this module
+    # under this name and never runs main(): without this, the actions' log lines (hand-offs,
+    # failures) would be lost or printed bare.
+    configure_logging()
 
 if __name__ == "__main__":
     sys.exit(main())

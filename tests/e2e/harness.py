@@ -147,11 +147,11 @@ class Services:
                    "The action server", process)
         return process
 
-    def rasa_args(self) -> list[str]:
+    def rasa_args(self, port: int | None = None) -> list[str]:
         return [str(BOT_BIN / "rasa"), "run", "--model", str(self.model),
                 "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml",
                 "--logging-config-file", "bot/logging.yml",
-                "--interface", "127.0.0.1", "--port", str(self.rasa_port),
+                "--interface", "127.0.0.1", "--port", str(port or self.rasa_port),
                 "--enable-api", "--auth-token", self.token]
 
     def start_rasa(self) -> float:
@@ -179,8 +179,41 @@ class Services:
             process.wait()
 
     def stop_all(self) -> None:
+        # replicas (scale-out tests) first, then the three services, Redis last
+        for name in [n for n in self.processes if n not in ("rasa", "actions", "redis")]:
+            self.stop(name)
         for name in ("rasa", "actions", "redis"):
             self.stop(name)
+
+    # -- replicas (tests/e2e/test_scale_out.py) ----------------------------------------------
+    def start_action_replicas(self, count: int, **env: str) -> list[int]:
+        """`count` action servers (actions-1..N) on free ports, started together; their ports."""
+        ports = [free_port() for _ in range(count)]
+        started = [(port, self._spawn(f"actions-{i}", [str(APP_BIN / "python"), "-m",
+                                                         "actions.server", "--port", str(port)],
+                                      self.env(**env)))
+                   for i, port in enumerate(ports, 1)]
+        for i, (port, process) in enumerate(started, 1):
+            wait_until(lambda p=port: http_ok(f"http://127.0.0.1:{p}/health"), 300,
+                       f"Action server {i}", process)
+        return ports
+
+    def start_rasa_replicas(self, count: int, action_endpoint_url: str, **env: str) -> list[int]:
+        """`count` Rasa servers (rasa-1..N) on free ports sharing this Redis (trackers, locks),
+        reaching actions at `action_endpoint_url`; started together; their ports."""
+        ports = [free_port() for _ in range(count)]
+        started = [(port, self._spawn(f"rasa-{i}", self.rasa_args(port),
+                                      self.env(ACTION_ENDPOINT_URL=action_endpoint_url, **env)))
+                   for i, port in enumerate(ports, 1)]
+        for i, (port, process) in enumerate(started, 1):
+            wait_until(lambda p=port: http_ok(f"http://127.0.0.1:{p}/webhooks/rest/"), 900,
+                       f"Rasa server {i}", process)
+        return ports
+
+    def copy_knowledge(self) -> None:
+        if self.knowledge.exists():
+            shutil.rmtree(self.knowledge)
+        shutil.copytree(REPO / "knowledge", self.knowledge)
 
     # -- talking to it -----------------------------------------------------------------------
     def post(self, path: str, body: bytes, headers: dict[str, str] | None = None,
