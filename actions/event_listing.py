@@ -39,7 +39,7 @@ def wanted(query: Query, lang: str) -> str:
         parts.append(name_of("product", query.sector, lang))
     if query.month:
         parts.append(f"{query.month[0]}-{query.month[1]:02d}")
-    return ("、" if lang != "en" else ", ").join(parts) or ("條件" if lang != "en" else "that")
+    return ("、" if lang != "en" else ", ").join(parts) or say("events.nothing_specific", lang)
 
 
 def render_listing(listed: list, lang: str, intro: str) -> str:

@@ -14,7 +14,10 @@ COMMANDS = frozenset({"stop", "delete_my_data", "request_human", "switch_languag
                       "restart", "session_start", "bot_capabilities"})
 # Intents that are questions when the text reads as one ("日本有補助嗎" vs "有").
 QUESTIONS = frozenset({"ask_market_question", "ask_events", "out_of_scope", "screen_eligibility"})
-COMMAND_CONFIDENCE = 0.6
+COMMAND_CONFIDENCE = 0.8
+# A language switch names a language ("English please", "請用中文"); "machinery" typed as an
+# answer must not switch anything however the NLU scored it.
+_LANGUAGE = re.compile(r"英文|英語|中文|國語|華語|english|chinese|mandarin|language|語言", re.I)
 
 _QUESTION = re.compile(
     r"[?？]|嗎|吗|呢|什麼|什么|甚麼|怎麼|怎么|如何|哪些|哪裡|哪个|哪個|多少|是否|可不可以|能不能|要不要|"
@@ -39,7 +42,7 @@ def is_interruption(intent: str | None, confidence: float, text: str) -> bool:
         # A button: only a form's own buttons carry plain answers, and those are not payloads.
         return True
     if intent in COMMANDS and confidence >= COMMAND_CONFIDENCE:
-        return True
+        return intent != "switch_language" or bool(_LANGUAGE.search(text))
     if not reads_as_question(text) or intent in ANSWERS:
         return False
     return (intent in QUESTIONS and len(text) >= 4) or len(text) >= LONG_QUESTION

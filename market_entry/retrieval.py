@@ -32,7 +32,7 @@ STOPWORDS = frozenset(
     """的 了 嗎 呢 吧 啊 喔 哦 耶 是 有 在 要 會 能 可以 需要 請問 請 問 想 想要 我 我們 你 你們 他們 公司的
     什麼 甚麼 哪些 哪個 怎麼 怎樣 如何 為什麼 多少 一下 一些 相關 關於 規定 規範 問題 注意 事項 還有 那 那麼
     這 這個 那個 和 與 及 跟 或 或是 到 去 賣 賣到 做 是否 出口 外銷 銷售 產品 商品 東西 市場 就 也 都 嗎? 呀 啦 的話 應該 一定 目前 現在 最新
-    如果 若是 假如 換成 改成 那如果 的話呢 呢? 請教 想問 問一下 欸 耶 喔 啦 哦 嘛 吧 嗎 呢 謝謝 一下子
+    對了 另外 順便 順便問 補充 by btw anyway also 如果 若是 假如 換成 改成 那如果 的話呢 呢? 請教 想問 問一下 欸 耶 喔 啦 哦 嘛 吧 嗎 呢 謝謝 一下子
     a an the to of for in on at by and or is are do does did i we our you my me can could should
     what which how when where who why there any about need needs needed want wants please tell
     sell selling export exporting exports product products goods market it its this that be with from into as rules rule regulations

@@ -106,10 +106,11 @@ def read_fact(fact: str, answer: Any, event: Event | None, slots: Mapping[str, A
     already read (volunteered facts) and pass unchanged."""
     if not isinstance(answer, str):
         return answer, None
+    held = slots.get("certifications_held")   # the typed answer itself is text, not yet read
     value, problem = read_answer(
         fact, answer, products=vocabulary.products, certifications=vocabulary.certifications,
         required_certifications=required_certifications(event),
-        held=slots.get("certifications_held"), market_aliases=dict(vocabulary.markets))
+        held=held if isinstance(held, dict) else None, market_aliases=dict(vocabulary.markets))
     return (None, f"screening.reask.{problem}") if problem else (value, None)
 
 

@@ -11,16 +11,14 @@ from datetime import date
 
 from market_entry.events.model import (
     CLOSED,
-    KIND_NAMES,
     NOT_YET_OPEN,
     OPEN,
     Catalogue,
     Event,
 )
 from market_entry.normalise import normalise
+from market_entry.phrases import say
 
-ESTIMATE_NOTE = {"zh-TW": "日期為預估，請以主辦單位公告為準",
-                 "en": "Dates are estimates; check the organiser's announcement"}
 SHOWN_AT_MOST = 5
 
 
@@ -144,43 +142,38 @@ def match_event(catalogue: Catalogue, text: str, today: date,
     return best
 
 
-def _date_range(event: Event, lang: str) -> str:
-    start, end = event.starts, event.ends
-    tail = end.strftime("%m-%d") if end.year == start.year else end.isoformat()
-    return f"{start.isoformat()}～{tail}" if lang != "en" else f"{start.isoformat()} to {tail}"
+def _end(event: Event) -> str:
+    end = event.ends
+    return end.strftime("%m-%d") if end.year == event.starts.year else end.isoformat()
 
 
 def registration_text(listed: Listed, lang: str) -> str:
     event, status = listed.event, listed.registration
     if status == OPEN:
-        return (f"報名中（截止 {event.registration_deadline}）" if lang != "en"
-                else f"open for registration (deadline {event.registration_deadline})")
+        return say("events.registration_open", lang, deadline=event.registration_deadline)
     if status == NOT_YET_OPEN:
-        return (f"{event.registration_opens} 開放報名（截止 {event.registration_deadline}）"
-                if lang != "en" else f"registration opens {event.registration_opens} "
-                f"(deadline {event.registration_deadline})")
+        return say("events.registration_not_yet_open", lang, opens=event.registration_opens,
+                   deadline=event.registration_deadline)
     assert status == CLOSED
-    return "報名已截止" if lang != "en" else "registration closed"
+    return say("events.registration_closed", lang)
 
 
 def describe(listed: Listed, lang: str, place: str, number: int | None = None) -> str:
+    """One event as the listing shows it; every word comes from the phrase catalogue."""
     event = listed.event
-    en = lang == "en"
-    head = f"{number}. " if number else ""
-    kind = KIND_NAMES[event.kind]["en" if en else "zh-TW"]
-    city = event.city.get("en" if en else "zh-TW") or event.city.get("zh-TW", "")
-    lines = [f"{head}{event.title(lang)}｜{place} {city}｜{_date_range(event, lang)}｜{kind}"]
+    city = event.city.get("en" if lang == "en" else "zh-TW") or event.city.get("zh-TW", "")
+    lines = [say("events.line_head", lang, number=f"{number}. " if number else "",
+                 title=event.title(lang), place=place, city=city, start=event.starts.isoformat(),
+                 end=_end(event), kind=say(f"events.kind.{event.kind}", lang))]
     details = [registration_text(listed, lang)]
     if event.fee_twd is not None:
-        if event.fee_twd == 0:
-            details.append("免費" if not en else "free")
-        else:
-            details.append(f"費用約 NT${event.fee_twd:,}" if not en else
-                           f"fee about NT${event.fee_twd:,}")
+        details.append(say("events.fee_free", lang) if event.fee_twd == 0 else
+                       say("events.fee_about", lang, fee=f"{event.fee_twd:,}"))
     if event.subsidy:
-        details.append("可申請政府補助" if not en else "subsidy available")
-    lines.append("　" + "｜".join(details) if not en else "   " + "; ".join(details))
+        details.append(say("events.subsidy_available", lang))
+    lines.append(say("events.details", lang,
+                     details=say("events.details_separator", lang).join(details)))
     if not event.confirmed:
-        lines.append(("　⚠️ " if not en else "   ⚠️ ") + ESTIMATE_NOTE["en" if en else "zh-TW"])
-    lines.append(("　" if not en else "   ") + event.url)
+        lines.append(say("events.estimate_note", lang))
+    lines.append(say("events.link", lang, url=event.url))
     return "\n".join(lines)

@@ -9,13 +9,6 @@ from market_entry.eligibility import RuleSpec
 from market_entry.knowledge.model import pick
 
 KINDS = ("trade_show", "taiwan_pavilion", "matchmaking", "online_matchmaking", "trade_mission")
-KIND_NAMES = {
-    "trade_show": {"zh-TW": "國際展覽", "en": "Trade show"},
-    "taiwan_pavilion": {"zh-TW": "臺灣館", "en": "Taiwan pavilion"},
-    "matchmaking": {"zh-TW": "商機洽談會", "en": "Matchmaking session"},
-    "online_matchmaking": {"zh-TW": "線上商機媒合", "en": "Online matchmaking"},
-    "trade_mission": {"zh-TW": "海外拓銷團", "en": "Trade mission"},
-}
 
 OPEN, NOT_YET_OPEN, CLOSED = "open", "not_yet_open", "closed"
 

@@ -9,6 +9,8 @@ import urllib.request
 
 import pytest
 
+from market_entry.knowledge import load_knowledge
+from market_entry.phrases import say
 from tests.e2e.harness import APP_BIN, REPO, card, free_port, texts
 
 pytestmark = pytest.mark.servers
@@ -37,6 +39,9 @@ def test_api_needs_the_token(services):
 def test_knowledge_edit_is_served_without_restart(services, sender):
     before = services.chat(sender, "日本的量子蜂蜜執照怎麼申請？")
     assert card(before) is None
+    kb = load_knowledge(services.knowledge)
+    assert say("answer.not_covered", "zh-TW", market=kb.markets["jp"].name("zh-TW"),
+               desk=kb.desks[kb.markets["jp"].desk].name("zh-TW")) in texts(before)
     (services.knowledge / "markets/jp/zz_e2e.yml").write_text(NEW_ENTRY, encoding="utf-8")
     started = time.monotonic()
     while True:

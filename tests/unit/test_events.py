@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from market_entry.events import EventsError, Query, list_events, load_events, match_event
-from market_entry.events.listing import ESTIMATE_NOTE, describe, parse_query
+from market_entry.events.listing import describe, parse_query
 from market_entry.events.loader import validate_cli
 from market_entry.events.model import CLOSED, KINDS, NOT_YET_OPEN, OPEN
+from market_entry.phrases import say
 from tests.conftest import REAL_KNOWLEDGE
 
 TODAY = date(2026, 11, 27)
@@ -177,5 +178,5 @@ def test_description_warns_about_estimated_dates(catalogue):
     listed = next(i for i in list_events(catalogue, TODAY) if i.event.id == "foodex-japan-2027")
     zh = describe(listed, "zh-TW", "日本", 1)
     assert "日期為預估，請以主辦單位公告為準" in zh and "報名中（截止 2026-12-18）" in zh
-    assert ESTIMATE_NOTE["en"] in describe(listed, "en", "Japan")
+    assert say("events.estimate_note", "en").strip() in describe(listed, "en", "Japan")
     assert listed.event.url in zh
