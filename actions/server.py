@@ -18,6 +18,7 @@ import platform
 import sys
 from typing import Any
 
+import pluggy
 import rasa_sdk
 import redis
 from rasa_sdk import endpoint
@@ -27,6 +28,7 @@ from rasa_sdk.interfaces import (
     ActionMissingDomainException,
     ActionNotFoundException,
 )
+from rasa_sdk.plugin import plugin_manager
 
 from actions import runtime
 from market_entry.knowledge import KnowledgeError
@@ -35,6 +37,7 @@ from market_entry.leads.__main__ import main as leads_main
 from market_entry.phrases import say
 
 log = logging.getLogger("actions.server")
+hookimpl = pluggy.HookimplMarker("rasa_sdk")
 EXPECTED = (ActionExecutionRejection, ActionNotFoundException, ActionMissingDomainException)
 
 
@@ -118,15 +121,39 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     executor = GuardedActionExecutor()
     executor.register_package("actions")
-    endpoint.run(executor, port=args.port, cors_origins=[], auto_reload=False)
+    # endpoints="": no tracing backend is configured (rasa-sdk would log an error looking for one).
+    endpoint.run(executor, port=args.port, cors_origins=[], auto_reload=False, endpoints="")
     return 0
+
+
+class WarmUpInWorker:
+    """rasa-sdk plugin: the worker process that serves the actions builds the knowledge indexes
+    as soon as it listens, in a thread, so the first owner does not wait for them."""
+
+    @hookimpl
+    def attach_sanic_app_extensions(self, app: Any) -> None:
+        app.register_listener(_warm_up, "after_server_start")
+
+
+async def _warm_up(app: Any, loop: Any) -> None:
+    loop.run_in_executor(None, _build_indexes)
+
+
+def _build_indexes() -> None:
+    try:
+        runtime.answerer().warm_up()
+        runtime.event_store().get()
+        log.info("worker ready: knowledge indexes built")
+    except Exception as error:  # noqa: BLE001 - the first request builds them instead
+        log.warning("worker warm-up skipped: %s", type(error).__name__)
 
 
 if __name__ == "__mp_main__":
     # Sanic (rasa-sdk 3.21) serves from a spawned worker process, which re-imports this module
     # under this name and never runs main(): without this, the actions' log lines (hand-offs,
-    # failures) would be lost or printed bare.
+    # failures) would be lost or printed bare, and the indexes built on the first request.
     configure_logging()
+    plugin_manager().register(WarmUpInWorker())
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -8,6 +8,7 @@ the reply's text and buttons and stores its slot updates.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -117,10 +118,17 @@ class Answerer:
         self._matcher: TermMatcher | None = None
         self._segmenter: Segmenter | None = None
         self._term_cache: dict = {}
+        self._building = threading.Lock()   # a warm-up thread and a request may both ask
 
     # -- indexes, rebuilt when the knowledge changes -------------------------------------------
     def _indexes(self) -> tuple[KnowledgeBase, Retriever, TermMatcher]:
         kb = self.store.get()
+        if self._built_for == kb.fingerprint and self._retriever is not None:
+            return kb, self._retriever, self._matcher
+        with self._building:
+            return self._build(kb)
+
+    def _build(self, kb: KnowledgeBase) -> tuple[KnowledgeBase, Retriever, TermMatcher]:
         if self._built_for != kb.fingerprint or self._retriever is None:
             # One segmenter for the process: loading jieba's dictionary takes most of a second,
             # so a reload only adds the new domain words to it.
