@@ -42,7 +42,8 @@ def store() -> KnowledgeStore:
 
 @lru_cache(maxsize=1)
 def answerer() -> Answerer:
-    return Answerer(store(), dense=settings().dense_retrieval)
+    return Answerer(store(), dense=settings().dense_retrieval,
+                    vector_cache=settings().vector_cache_dir)
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,7 @@ import json
 import threading
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from market_entry.gazetteer import (
     CERTIFICATION,
@@ -32,6 +33,7 @@ from market_entry.retrieval import (
     Retriever,
 )
 from market_entry.segmentation import Segmenter
+from market_entry.semantic import SemanticScorer
 from market_entry.term_matcher import TermMatch, TermMatcher
 
 # Kinds of reply, for the adapters and tests.
@@ -49,6 +51,7 @@ MAX_TOPIC_CHOICES = 6
 # Without a market, a Taiwan-side entry answers unless a market's own entry scores this much
 # better (then the answer depends on the market, and the owner is asked which).
 TAIWAN_SIDE_MARGIN = 1.15
+TAIWAN_SIDE_MIN_COVERAGE = 0.3
 
 # Topics most owners ask about first; used to order suggestion buttons.
 SUGGESTED_TOPICS = (
@@ -109,10 +112,15 @@ def payload(intent: str, **entities: str) -> str:
 
 class Answerer:
     def __init__(self, store: KnowledgeStore, settings: RetrievalSettings | None = None,
-                 dense: bool = False) -> None:
+                 dense: bool = False, vector_cache: Path | None = None) -> None:
+        """`dense`: rank with the semantic views too (market_entry.semantic); their vectors
+        persist in `vector_cache` so a restart or an edit embeds only what changed."""
         self.store = store
         self.settings = settings or RetrievalSettings()
         self.dense = dense
+        self.vector_cache = vector_cache
+        self._semantic: SemanticScorer | None = None
+        self._semantic_for: tuple[str, object] = ("", {})   # the last question's scores
         self._built_for: str | None = None
         self._retriever: Retriever | None = None
         self._matcher: TermMatcher | None = None
@@ -136,14 +144,32 @@ class Answerer:
                 self._segmenter = Segmenter(domain_words(kb))
             elif self._segmenter.add_words(domain_words(kb)):
                 self._term_cache.clear()  # new words change how cached texts would segment
-            self._retriever = Retriever(kb, self._segmenter, self.settings, self._term_cache)
+            retriever = Retriever(kb, self._segmenter, self.settings, self._term_cache)
+            if self.dense:
+                self._semantic = SemanticScorer([e for e in kb.entries if e.published],
+                                                self.vector_cache)
+            self._retriever = retriever
             self._matcher = TermMatcher(term_patterns(kb))
             self._built_for = kb.fingerprint
         return kb, self._retriever, self._matcher
 
+    def _search(self, retriever: Retriever, query: Query,
+                matches: list[TermMatch]) -> RetrievalResult:
+        """Lexical search, made hybrid when the semantic views are on."""
+        scorer = self._semantic
+        if scorer is None or not query.text:
+            return retriever.search(query, matches)
+        text = query.text
+        if self._semantic_for[0] != text:
+            self._semantic_for = (text, scorer.scores(text))
+        return retriever.search(query, matches, self._semantic_for[1], scorer.weights)
+
     def warm_up(self) -> None:
-        """Builds the indexes now (at server start) rather than on the first owner's question."""
+        """Builds the indexes and loads the sentence model now (at server start), not on the
+        first owner's question."""
         self._indexes()
+        if self._semantic is not None:
+            self._semantic.scores("warm up")
 
     def find_terms(self, text: str) -> list[TermMatch]:
         return self._indexes()[2].find(normalise(text))
@@ -215,10 +241,18 @@ class Answerer:
                              self._base_buttons(lang))
             return self._ask_market(kb, clean, lang)
         if question != clean:
-            # "日本" answering "which market?", or "那美國呢？": the earlier question, re-read.
-            matches = matcher.find(question)
+            # "日本" answering "which market?", or "那美國呢？": the earlier question, re-read for
+            # this market. A certification of another market ("泰國的電器要TISI" → "那馬來西亞呢")
+            # says what kind of rule is asked, not which one.
+            # The earlier question named the earlier market ("越南的食品要越南文標示嗎"): asked
+            # again for this one, it names this one.
+            question = _retarget(question, matcher.find(question), kb.markets[market].name(lang))
+            matches = [m for m in matcher.find(question)
+                       if m.label != CERTIFICATION or _used_in(kb, m.value, market)]
             found = _values(matches)
-            topics = topics or found[TOPIC]
+            topics = topics or found[TOPIC] or (
+                ["certification"] if any(m.label == CERTIFICATION for m in matcher.find(question))
+                and "certification" in kb.topics else [])
             products = products or found[PRODUCT]
             certifications = certifications or found[CERTIFICATION]
         if not products and context.product:
@@ -228,8 +262,16 @@ class Answerer:
 
         specifics = retriever.content_terms(Query(question), matches, leave_out=(MARKET, TOPIC))
         if topics and not specifics:
-            # Only a topic ("那標籤呢？", a topic button): that topic's entries for the product.
-            reply = self._topic_listing(kb, retriever, market, topics[0], tuple(products), lang)
+            # Only a topic ("那標籤呢？", "那稅呢", a topic button): that topic's entries for the
+            # product, ranked by what the conversation was about.
+            # Something to rank by: the conversation's last question, or a topic phrase that
+            # is itself specific ("公司所得稅", not just "稅" or "標籤").
+            earlier = context.last_question if clean else None
+            specific = any(m.label == TOPIC and len(m.text.replace(" ", "")) >= 3
+                           for m in matches if clean)
+            ranking = f"{earlier} {clean}" if earlier else (clean if specific else "")
+            reply = self._topic_answer(kb, retriever, market, topics[0], tuple(products),
+                                       ranking, lang)
         else:
             query = Query(
                 text=question,
@@ -238,7 +280,7 @@ class Answerer:
                 products=tuple(products),
                 certifications=tuple(certifications),
             )
-            result = retriever.search(query, matches)
+            result = self._search(retriever, query, matches)
             if result.decision == ANSWER:
                 reply = self._answer(kb, result.best.entry, lang, result,
                                      retriever.related(result))
@@ -296,10 +338,10 @@ class Answerer:
         insurance, the desks), when the question is about those and no market was named."""
         if not question:
             return None
-        result = retriever.search(Query(text=question, taiwan_side_only=True), matches)
-        if result.decision != ANSWER:
-            return None
-        overall = retriever.search(Query(text=question), matches)
+        result = self._search(retriever, Query(text=question, taiwan_side_only=True), matches)
+        if result.decision != ANSWER or result.best.coverage < TAIWAN_SIDE_MIN_COVERAGE:
+            return None   # too little of the question is about Taiwan's own programmes
+        overall = self._search(retriever, Query(text=question), matches)
         if overall.best is not None and overall.best.entry is not result.best.entry and \
                 overall.best.score > result.best.score * TAIWAN_SIDE_MARGIN:
             return None   # a market's own rule fits clearly better: ask which market
@@ -318,8 +360,11 @@ class Answerer:
         return Reply(CHOICES, say("answer.choose_entry", lang) + "\n" + options, buttons,
                      slots={"fallback_count": 0.0}, result=result)
 
-    def _topic_listing(self, kb, retriever: Retriever, market: str, topic: str,
-                       products: tuple[str, ...], lang: str) -> Reply:
+    def _topic_answer(self, kb, retriever: Retriever, market: str, topic: str,
+                      products: tuple[str, ...], text: str, lang: str) -> Reply:
+        """The topic's entries for the owner's product; when several fit, the one closest to
+        the conversation is answered (the others offered beside it), or — with nothing to go
+        on, as after a topic button — the owner chooses."""
         entries = retriever.by_topic(market, topic, products)
         if not entries:
             return self._not_covered(kb, market, lang, None)
@@ -333,6 +378,15 @@ class Answerer:
             entries = about or general or entries
         if len(entries) == 1:
             return self._answer(kb, entries[0], lang, None)
+        if text:
+            matcher = self._indexes()[2]
+            query = Query(text=text, market=market, topics=(topic,), products=products)
+            result = self._search(retriever, query, matcher.find(text))
+            allowed = {e.id for e in entries}
+            ranked = [c for c in result.ranking if c.entry.id in allowed]
+            if ranked and ranked[0].score >= result.threshold:
+                others = [e for e in entries if e is not ranked[0].entry]
+                return self._answer(kb, ranked[0].entry, lang, result, others[:2])
         return self._choose(kb, entries[:MAX_TOPIC_CHOICES], lang)
 
     def _not_covered(self, kb, market: str, lang: str, result: RetrievalResult | None) -> Reply:
@@ -412,6 +466,19 @@ def _values(matches: list[TermMatch]) -> dict[str, list[str]]:
         if match.value not in out[match.label]:
             out[match.label].append(match.value)
     return out
+
+
+def _retarget(text: str, matches: list[TermMatch], market_name: str) -> str:
+    """`text` with every market it names replaced by `market_name`."""
+    for match in sorted(matches, key=lambda m: m.start, reverse=True):
+        if match.label == MARKET and text[match.start:match.end] == match.text:
+            text = text[: match.start] + market_name + text[match.end :]
+    return text
+
+
+def _used_in(kb: KnowledgeBase, certification: str, market: str) -> bool:
+    """Whether any entry serving `market` names this certification."""
+    return any(certification in e.certifications for e in kb.published_entries(market))
 
 
 def _single_market_for(kb: KnowledgeBase, certifications: list[str]) -> str | None:

@@ -12,13 +12,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from market_entry.gazetteer import CERTIFICATION, MARKET, PRODUCT, TOPIC
 from market_entry.knowledge.model import Entry, KnowledgeBase
 from market_entry.normalise import normalise
 from market_entry.segmentation import Segmenter
+from market_entry.semantic import Weights
 from market_entry.term_matcher import TermMatch
 
 ANSWER, CHOOSE, NOT_COVERED = "answer", "choose", "not_covered"
@@ -30,7 +31,7 @@ _WORDLIKE = re.compile(r"\w", re.UNICODE)
 # distinguishes entries (出口, 進口, 公司) must not be here.
 STOPWORDS = frozenset(
     """的 了 嗎 呢 吧 啊 喔 哦 耶 是 有 在 要 會 能 可以 需要 請問 請 問 想 想要 我 我們 你 你們 他們 公司的
-    什麼 甚麼 哪些 哪個 怎麼 怎樣 如何 為什麼 多少 一下 一些 相關 關於 規定 規範 問題 注意 事項 還有 那 那麼
+    什麼 甚麼 哪些 哪個 怎麼 怎樣 怎麼辦 怎麼做 怎麼樣 麼辦 如何 為什麼 多少 一下 一些 相關 關於 規定 規範 問題 注意 事項 還有 那 那麼
     這 這個 那個 和 與 及 跟 或 或是 到 去 賣 賣到 做 是否 出口 外銷 銷售 產品 商品 東西 市場 就 也 都 嗎? 呀 啦 的話 應該 一定 目前 現在 最新
     對了 另外 順便 順便問 補充 by btw anyway also 如果 若是 假如 換成 改成 那如果 的話呢 呢? 請教 想問 問一下 欸 耶 喔 啦 哦 嘛 吧 嗎 呢 謝謝 一下子
     a an the to of for in on at by and or is are do does did i we our you my me can could should
@@ -78,6 +79,8 @@ class RetrievalResult:
     decision: str
     candidates: tuple[Candidate, ...] = ()
     unknown_words: tuple[str, ...] = field(default=())
+    threshold: float = 0.0           # the score an answer needed (lexical or fused scale)
+    ranking: tuple[Candidate, ...] = ()   # every scored entry, best first
 
     @property
     def best(self) -> Candidate | None:
@@ -139,7 +142,8 @@ class Retriever:
                 continue
             out.append(word)
             if len(word) >= 3 and _CJK.match(word):
-                out += [word[i : i + 2] for i in range(len(word) - 1)]
+                out += [b for b in (word[i : i + 2] for i in range(len(word) - 1))
+                        if b not in STOPWORDS]
         return out
 
     def content_terms(
@@ -165,7 +169,12 @@ class Retriever:
         entries = [e for e in self._entries if e.topic == topic and self.kb.serves(e, market)]
         return sorted(entries, key=lambda e: (e.market != market, not set(products) & set(e.products)))
 
-    def search(self, query: Query, matches: Iterable[TermMatch] = ()) -> RetrievalResult:
+    def search(self, query: Query, matches: Iterable[TermMatch] = (),
+               semantic: Mapping[str, float] | None = None,
+               fusion: Weights | None = None) -> RetrievalResult:
+        """Rank the entries that serve the query's market. With `semantic` (entry id → weighted
+        meaning score, market_entry.semantic) the score is the hybrid one: weighted lexical
+        score plus semantic score, judged against the hybrid threshold."""
         settings = self.settings
         terms = self.content_terms(query, matches)
         unknown = tuple(t for t in dict.fromkeys(terms) if t not in self._idf and len(t) > 1)
@@ -209,22 +218,26 @@ class Retriever:
             # BM25 breaks ties between entries that cover the same words; scaled down so the
             # decision still rests on coverage and entities, which are comparable across queries.
             score += min(bm25, 30.0) / 300.0
+            if semantic is not None and fusion is not None:
+                score = fusion.lexical * score + semantic.get(entry.id, 0.0)
             if score > 0:
                 candidates.append(Candidate(entry, score, coverage, tuple(reasons)))
         candidates.sort(key=lambda c: c.score, reverse=True)
-        return self._decide(candidates, unknown)
+        threshold = fusion.threshold if semantic is not None and fusion is not None \
+            else settings.answer_threshold
+        return self._decide(candidates, unknown, threshold)
 
     def _serves_all(self, entry: Entry) -> bool:
         pack = self.kb.markets.get(entry.market)
         return pack is not None and pack.serves_all_markets
 
-    def _decide(self, candidates: list[Candidate], unknown: tuple[str, ...]) -> RetrievalResult:
+    def _decide(self, candidates: list[Candidate], unknown: tuple[str, ...],
+                threshold: float) -> RetrievalResult:
         """Answer the best entry when it is good enough; entries nearly as good travel with it
         as "related" (an owner gets an answer and can still open the others)."""
-        settings = self.settings
-        if not candidates or candidates[0].score < settings.answer_threshold:
-            return RetrievalResult(NOT_COVERED, tuple(candidates[:settings.max_choices]), unknown)
-        return RetrievalResult(ANSWER, tuple(candidates[: settings.max_choices]), unknown)
+        shown = tuple(candidates[: self.settings.max_choices])
+        decision = ANSWER if candidates and candidates[0].score >= threshold else NOT_COVERED
+        return RetrievalResult(decision, shown, unknown, threshold, tuple(candidates))
 
     def related(self, result: RetrievalResult) -> list[Entry]:
         """The runners-up close enough to the answered entry to offer beside it."""
@@ -233,4 +246,4 @@ class Retriever:
             return []
         return [c.entry for c in result.candidates[1:]
                 if c.score >= best.score * self.settings.related_ratio
-                and c.score >= self.settings.answer_threshold]
+                and c.score >= result.threshold]

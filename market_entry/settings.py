@@ -26,6 +26,7 @@ class Settings:
     action_port: int = 5055
     log_level: str = "INFO"
     dense_retrieval: bool = True           # RETRIEVAL_DENSE=off answers from the lexical index only
+    vector_cache_dir: Path = REPO_ROOT / ".data" / "embeddings"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -40,6 +41,7 @@ class Settings:
             action_port=int(env.get("ACTION_PORT") or 5055),
             log_level=env.get("LOG_LEVEL") or "INFO",
             dense_retrieval=(env.get("RETRIEVAL_DENSE") or "on").lower() not in ("off", "0", "no"),
+            vector_cache_dir=Path(env.get("VECTOR_CACHE_DIR") or REPO_ROOT / ".data" / "embeddings"),
         )
 
     def today(self) -> date:
