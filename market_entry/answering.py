@@ -8,6 +8,7 @@ the reply's text and buttons and stores its slot updates.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from datetime import date
@@ -209,11 +210,14 @@ class Answerer:
 
         content = retriever.content_terms(Query(clean), matches) if clean else []
         question = clean if content else (context.pending_question or context.last_question or "")
+        follow_up = bool(content) and is_follow_up(clean) and bool(context.last_question)
 
         # Which market? The message first, then the conversation, then a certification that
         # exists in only one market (PSE is Japanese). A question about Taiwan's own programmes
         # (subsidies, SME status, export insurance) needs none: it is answered as it is.
-        market = next((m for m in markets if m in kb.destinations()), None)
+        market = _destination([m for m in matches if m.label == MARKET
+                               and m.value in kb.destinations()], clean) or next(
+            (m for m in markets if m in kb.destinations()), None)
         if market is None and markets:
             first = markets[0]
             taiwan = self._taiwan_side(kb, retriever, question, matches, lang) if content else None
@@ -273,6 +277,14 @@ class Answerer:
             reply = self._topic_answer(kb, retriever, market, topics[0], tuple(products),
                                        ranking, lang)
         else:
+            if follow_up and question == clean:
+                # "那日本呢 我們是賣毛巾的", "and for the label, english is ok?": read with the
+                # question it follows, on that question's topic unless it names its own.
+                earlier = _retarget(context.last_question, matcher.find(context.last_question),
+                                    kb.markets[market].name(lang))
+                topics = topics or ([context.topic] if context.topic else [])
+                question = f"{earlier} {clean}"
+                matches = matcher.find(question)
             query = Query(
                 text=question,
                 market=market,
@@ -288,7 +300,7 @@ class Answerer:
                 reply = self._not_covered(kb, market, lang, result)
         reply.slots.setdefault("market", market)
         reply.slots["pending_question"] = None
-        reply.slots["last_question"] = question or None
+        reply.slots["last_question"] = question[-200:] or None
         reply.market = market
         reply.topic = topics[0] if topics else None
         return reply
@@ -466,6 +478,32 @@ def _values(matches: list[TermMatch]) -> dict[str, list[str]]:
         if match.value not in out[match.label]:
             out[match.label].append(match.value)
     return out
+
+
+_TO = re.compile(r"(?:到|去|往|進|銷往|賣到|出口到|輸出到|\bto|\binto|\bfor)\s*$", re.IGNORECASE)
+_FROM = re.compile(r"(?:從|由|在|\bfrom|\bin)\s*$", re.IGNORECASE)
+
+
+def _destination(matches: list[TermMatch], text: str) -> str | None:
+    """With several covered markets named ("we have a factory in Thailand; can we ship from
+    Thailand to India…"), the one goods go to: named after "to/到", not after "from/在"."""
+    if len({m.value for m in matches}) < 2:
+        return None
+    to = [m for m in matches if _TO.search(text[max(0, m.start - 6):m.start])]
+    if to:
+        return to[-1].value
+    not_from = [m for m in matches if not _FROM.search(text[max(0, m.start - 6):m.start])]
+    return not_from[0].value if not_from else None
+
+
+_FOLLOW_UP = re.compile(r"^(那|那麼|那如果|如果|若是|換成|改成|還有|另外|順便|and\b|what about|how about|"
+                        r"also\b|if\b|then\b)", re.IGNORECASE)
+FOLLOW_UP_MAX_CHARS = 30
+
+
+def is_follow_up(text: str) -> bool:
+    """A short message that continues the previous question rather than starting a new one."""
+    return len(text) <= FOLLOW_UP_MAX_CHARS and bool(_FOLLOW_UP.match(text.strip()))
 
 
 def _retarget(text: str, matches: list[TermMatch], market_name: str) -> str:

@@ -52,6 +52,8 @@ class RetrievalSettings:
     related_ratio: float = 0.85    # candidates this close to the best are offered as "related"
     max_choices: int = 3
     family_penalty: float = 0.2    # an entry about another product family than the owner's
+    fused_topic_boost: float = 0.08   # hybrid scale: the entry is on the topic the owner named
+    own_market_bonus: float = 0.04    # hybrid scale: the market's own entry over a Taiwan-side one
 
 
 @dataclass(frozen=True)
@@ -207,9 +209,9 @@ class Retriever:
                 reasons.append(f"{PRODUCT}:{','.join(sorted(shared_products))}")
             entry_families = {self.kb.products[p].family_id for p in entry.products
                               if p in self.kb.products}
-            if families and entry_families and not families & entry_families:
-                # A question about bicycle parts must not be answered with the batteries rule.
-                score -= settings.family_penalty
+            # A question about bicycle parts must not be answered with the batteries rule.
+            other_family = bool(families and entry_families and not families & entry_families)
+            if other_family:
                 reasons.append("other_product_family")
             shared_certs = set(query.certifications) & set(entry.certifications)
             if shared_certs:
@@ -220,6 +222,12 @@ class Retriever:
             score += min(bm25, 30.0) / 300.0
             if semantic is not None and fusion is not None:
                 score = fusion.lexical * score + semantic.get(entry.id, 0.0)
+                if query.topics and entry.topic in query.topics:
+                    score += settings.fused_topic_boost
+                if query.market and entry.market == query.market:
+                    score += settings.own_market_bonus
+            if other_family:
+                score -= settings.family_penalty
             if score > 0:
                 candidates.append(Candidate(entry, score, coverage, tuple(reasons)))
         candidates.sort(key=lambda c: c.score, reverse=True)

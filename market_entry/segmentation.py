@@ -21,7 +21,9 @@ from market_entry.normalise import to_simplified_projection
 _jieba_log = logging.getLogger("jieba")
 _jieba_log.setLevel(logging.WARNING)
 
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+\-']*|[\u3400-\u9fff\uf900-\ufaff]+|\S")
+# Latin words keep inner slashes between letters: payment terms (D/A, D/P, O/A, L/C, T/T) are
+# words owners type, and split into single letters they would vanish as stopwords.
+_WORD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.+\-']|/(?=[A-Za-z]))*|[\u3400-\u9fff\uf900-\ufaff]+|\S")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
 
