@@ -1,10 +1,7 @@
-"""Every Redis key the assistant's own code writes, in one place.
-
-Rasa's tracker and lock stores use their own prefixes (`tracker:`, `lock:`), set in
-bot/endpoints.yml. The LINE channel (services environment, which does not import this package)
-keeps its keys under `line:` and lists them in services/line_gateway/keys.py: the stream
-`line:events` (consumer group `line-workers`), `line:dead`, `line:dedupe:<webhookEventId>` and
-`line:state:<webhookEventId>`.
+"""Every Redis key the assistant's own code writes, in one place: `unanswered:*`, `leads:*`
+(action server, lead tools), `line:*` (LINE gateway and worker) and `console:*` (officers'
+console). Rasa's tracker and lock stores use their own prefixes (`tracker:`, `lock:`), set in
+bot/endpoints.yml.
 """
 
 from __future__ import annotations
@@ -62,3 +59,58 @@ def leads_webhook_outbox() -> str:
 def leads_webhook_failed() -> str:
     """List: webhook notifications (JSON, no personal data) that failed, kept for retry."""
     return f"{LEADS_PREFIX}:webhook:failed"
+
+
+# The LINE channel (services/line_gateway): all under `line:`.
+LINE_EVENTS_STREAM = "line:events"
+"""Stream of accepted webhook events: fields `event` (the event's JSON), `received` (ms)."""
+
+LINE_WORKER_GROUP = "line-workers"
+"""Consumer group of the workers; an entry is XACKed (and deleted) only once its answer is out."""
+
+LINE_DEAD_STREAM = "line:dead"
+"""Events whose answer LINE refused permanently (4xx other than 409/429), kept for inspection."""
+
+
+def line_dedupe(webhook_event_id: str) -> str:
+    """String with a TTL: set when an event is first queued; redeliveries find it and are dropped."""
+    return f"line:dedupe:{webhook_event_id}"
+
+
+def line_state(webhook_event_id: str) -> str:
+    """Hash: progress of one event (translated answer, delivered batches, push retry keys), so a
+    worker that restarts neither asks Rasa twice nor sends a batch twice."""
+    return f"line:state:{webhook_event_id}"
+
+
+# The officers' console (services/console): all under `console:`. Lead records themselves stay
+# under `leads:` and are only read through market_entry.leads.store.
+CONSOLE_PREFIX = "console"
+CONSOLE_ACCOUNTS = f"{CONSOLE_PREFIX}:accounts"   # set of usernames
+CONSOLE_AUDIT = f"{CONSOLE_PREFIX}:audit"         # stream: time, user, action, lead, detail
+CONSOLE_AUDIT_MAXLEN = 200_000
+
+
+def console_account(username: str) -> str:
+    """Hash: password (argon2id hash), desk, role, created."""
+    return f"{CONSOLE_PREFIX}:account:{username}"
+
+
+def console_failures(username: str) -> str:
+    """Counter of failed logins in the lockout window (expires with it)."""
+    return f"{CONSOLE_PREFIX}:failures:{username}"
+
+
+def console_session(token_digest: str) -> str:
+    """Hash: username ('' before login), csrf; expires with the session."""
+    return f"{CONSOLE_PREFIX}:session:{token_digest}"
+
+
+def console_lead_state(lead_id: str) -> str:
+    """Hash: status, assignee, amount, mou, poc, matched_at, updated."""
+    return f"{CONSOLE_PREFIX}:lead:{lead_id}"
+
+
+def console_lead_notes(lead_id: str) -> str:
+    """List of JSON notes {time, user, text}, oldest first."""
+    return f"{CONSOLE_PREFIX}:notes:{lead_id}"

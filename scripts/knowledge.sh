@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The knowledge staff's tool, with the environment set up first:
-#   bash scripts/knowledge.sh validate | stale | import URL --market jp --topic labelling | coverage | gaps
+# The knowledge staff's tool, with the application environment set up first:
+#   bash scripts/knowledge.sh validate | review | record ID --by NAME | stale | gaps | import URL ... | coverage
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ensure_bot_env
+ensure_app_env
 cd "$ROOT"
-exec "$BOT_PY" -m market_entry.knowledge_tool "$@"
+exec "$APP_PY" -m market_entry.knowledge_tool "$@"

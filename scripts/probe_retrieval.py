@@ -1,6 +1,6 @@
 """Quick retrieval check for knowledge editors: every end-to-end question must reach its entry.
 
-    .venv-bot/bin/python scripts/probe_retrieval.py
+    .venv-app/bin/python scripts/probe_retrieval.py
 
 Prints OK / XX per question of tests/e2e/questions/*.yml (XX: the expected entry was not
 answered) and a few questions that must stay "not covered". Runs in seconds, no servers needed.

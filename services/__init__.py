@@ -1,2 +1,3 @@
-"""Services beside the bot (own environment: requirements/services.lock); they talk to the bot only
-over HTTP and Redis and never import Rasa."""
+"""Services beside the Rasa server — the LINE gateway and worker, the officers' console — in the
+application environment (Python 3.12, requirements/app.lock). They reach Rasa only over HTTP and
+Redis and never import Rasa; they use the pure domain package market_entry."""

@@ -21,7 +21,7 @@ import redis
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from services.console import keys
+from market_entry import redis_keys as keys
 from services.console.knowledge import desk_ids
 from services.console.workflow import ROLES, Officer
 
@@ -56,39 +56,39 @@ class Accounts:
         _check_password(password)
         record = {"password": _hasher.hash(password), "desk": desk, "role": role,
                   "created": str(int(time.time()))}
-        if not self.client.sadd(keys.ACCOUNTS, username):
+        if not self.client.sadd(keys.CONSOLE_ACCOUNTS, username):
             raise AccountError(f"account {username!r} exists")
-        self.client.hset(keys.account(username), mapping=record)
+        self.client.hset(keys.console_account(username), mapping=record)
         return Officer(username, desk, role)
 
     def set_password(self, username: str, password: str) -> None:
-        if not self.client.exists(keys.account(username)):
+        if not self.client.exists(keys.console_account(username)):
             raise AccountError(f"no account {username!r}")
         _check_password(password)
-        self.client.hset(keys.account(username), "password", _hasher.hash(password))
-        self.client.delete(keys.failures(username))
+        self.client.hset(keys.console_account(username), "password", _hasher.hash(password))
+        self.client.delete(keys.console_failures(username))
 
     def delete(self, username: str) -> bool:
-        self.client.srem(keys.ACCOUNTS, username)
-        return bool(self.client.delete(keys.account(username)))
+        self.client.srem(keys.CONSOLE_ACCOUNTS, username)
+        return bool(self.client.delete(keys.console_account(username)))
 
     def get(self, username: str) -> Officer | None:
-        record = self.client.hgetall(keys.account(username))
+        record = self.client.hgetall(keys.console_account(username))
         if not record:
             return None
         data = {_text(k): _text(v) for k, v in record.items()}
         return Officer(username, data["desk"], data["role"])
 
     def all(self) -> list[Officer]:
-        names = sorted(_text(n) for n in self.client.smembers(keys.ACCOUNTS))
+        names = sorted(_text(n) for n in self.client.smembers(keys.CONSOLE_ACCOUNTS))
         return [o for o in (self.get(n) for n in names) if o is not None]
 
     def locked_for(self, username: str) -> int:
         """Seconds until a locked account may try again; 0 when not locked."""
-        count = int(_text(self.client.get(keys.failures(username))) or 0)
+        count = int(_text(self.client.get(keys.console_failures(username))) or 0)
         if count < self.max_failures:
             return 0
-        return max(1, int(self.client.ttl(keys.failures(username))))
+        return max(1, int(self.client.ttl(keys.console_failures(username))))
 
     def authenticate(self, username: str, password: str) -> tuple[Officer | None, int]:
         """(the officer, 0) on success; (None, seconds locked) otherwise — seconds is 0 for a plain
@@ -99,20 +99,20 @@ class Accounts:
         locked = self.locked_for(username)
         if locked:
             return None, locked
-        stored = _text(self.client.hget(keys.account(username), "password"))
+        stored = _text(self.client.hget(keys.console_account(username), "password"))
         try:
             _hasher.verify(stored or _DUMMY_HASH, password or "")
             ok = bool(stored)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False
         if ok:
-            self.client.delete(keys.failures(username))
+            self.client.delete(keys.console_failures(username))
             if _hasher.check_needs_rehash(stored):
-                self.client.hset(keys.account(username), "password", _hasher.hash(password))
+                self.client.hset(keys.console_account(username), "password", _hasher.hash(password))
             return self.get(username), 0
         pipe = self.client.pipeline()
-        pipe.incr(keys.failures(username))
-        pipe.expire(keys.failures(username), self.lockout_seconds)
+        pipe.incr(keys.console_failures(username))
+        pipe.expire(keys.console_failures(username), self.lockout_seconds)
         count, _ = pipe.execute()
         return None, (self.lockout_seconds if count >= self.max_failures else 0)
 

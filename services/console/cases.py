@@ -15,9 +15,9 @@ from urllib.parse import urlencode
 
 import redis
 
+from market_entry import redis_keys as keys
 from market_entry.leads.model import STATUS_ERASED, STATUS_PURGED, Lead
 from market_entry.leads.store import LeadStore
-from services.console import keys
 from services.console.workflow import (
     MATCHED,
     NEW,
@@ -136,7 +136,7 @@ class Cases:
     def _with_state(self, leads: list[Lead]) -> list[Case]:
         pipe = self.client.pipeline(transaction=False)
         for lead in leads:
-            pipe.hgetall(keys.lead_state(lead.id))
+            pipe.hgetall(keys.console_lead_state(lead.id))
         return [self._case(lead, raw) for lead, raw in zip(leads, pipe.execute(), strict=True)]
 
     @staticmethod
@@ -156,7 +156,7 @@ class Cases:
             return None
         case = self._with_state([lead])[0]
         if with_notes:
-            case.notes = [json.loads(n) for n in self.client.lrange(keys.lead_notes(lead_id), 0, -1)]
+            case.notes = [json.loads(n) for n in self.client.lrange(keys.console_lead_notes(lead_id), 0, -1)]
         return case
 
     def queue(self, officer: Officer, filters: Filters) -> list[Case]:
@@ -190,7 +190,7 @@ class Cases:
     def set_status(self, case: Case, wanted: str, user: str) -> None:
         """Moves the case one step (workflow.TRANSITIONS) atomically: a concurrent change by
         another officer makes this one fail instead of skipping a step."""
-        key = keys.lead_state(case.lead.id)
+        key = keys.console_lead_state(case.lead.id)
         before = NEW
 
         def update(pipe: redis.client.Pipeline) -> None:
@@ -209,7 +209,7 @@ class Cases:
         case.status = wanted
 
     def assign(self, case: Case, assignee: str, user: str) -> None:
-        self.client.hset(keys.lead_state(case.lead.id),
+        self.client.hset(keys.console_lead_state(case.lead.id),
                          mapping={"assignee": assignee, "updated": self._now()})
         self.audit(user, "claim" if assignee == user else "assign", case.lead.id,
                    f"assignee={assignee}")
@@ -217,13 +217,13 @@ class Cases:
 
     def add_note(self, case: Case, text: str, user: str) -> None:
         note = {"time": self._now(), "user": user, "text": text}
-        self.client.rpush(keys.lead_notes(case.lead.id), json.dumps(note, ensure_ascii=False))
+        self.client.rpush(keys.console_lead_notes(case.lead.id), json.dumps(note, ensure_ascii=False))
         self.audit(user, "note", case.lead.id, f"{len(text)} characters")
 
     def set_outcome(self, case: Case, amount: int, mou: bool, poc: bool, user: str) -> None:
         if case.status not in OUTCOME_STATUSES:
             raise ValueError("outcomes are recorded for matched cases")
-        self.client.hset(keys.lead_state(case.lead.id), mapping={
+        self.client.hset(keys.console_lead_state(case.lead.id), mapping={
             "amount": str(amount), "mou": "1" if mou else "0", "poc": "1" if poc else "0",
             "updated": self._now()})
         self.audit(user, "outcome", case.lead.id,
@@ -233,13 +233,13 @@ class Cases:
     # audit -------------------------------------------------------------------------------
     def audit(self, user: str, action: str, lead_id: str = "", detail: str = "") -> None:
         """One entry per view and change: who, when, what. Never personal data of owners."""
-        self.client.xadd(keys.AUDIT, {"time": self._now(), "user": user, "action": action,
+        self.client.xadd(keys.CONSOLE_AUDIT, {"time": self._now(), "user": user, "action": action,
                                       "lead": lead_id, "detail": detail},
-                         maxlen=keys.AUDIT_MAXLEN, approximate=True)
+                         maxlen=keys.CONSOLE_AUDIT_MAXLEN, approximate=True)
 
     def audit_entries(self, count: int = 200, user: str = "", lead: str = "") -> list[dict]:
         out = []
-        for _id, raw in self.client.xrevrange(keys.AUDIT, count=count * 5 if user or lead else count):
+        for _id, raw in self.client.xrevrange(keys.CONSOLE_AUDIT, count=count * 5 if user or lead else count):
             entry = {_text(k): _text(v) for k, v in raw.items()}
             if (user and entry.get("user") != user) or (lead and entry.get("lead") != lead):
                 continue

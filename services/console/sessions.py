@@ -16,7 +16,7 @@ import time
 import redis
 from aiohttp import web
 
-from services.console import keys
+from market_entry import redis_keys as keys
 from services.console.context import call, console
 from services.console.settings import Settings
 
@@ -55,7 +55,7 @@ class Sessions:
         return int(self.settings.session_hours * 3600) if username else ANONYMOUS_SECONDS
 
     def load(self, token: str) -> dict | None:
-        raw = self.client.hgetall(keys.session(digest(token)))
+        raw = self.client.hgetall(keys.console_session(digest(token)))
         if not raw:
             return None
         data = {k.decode(): v.decode() for k, v in raw.items()}
@@ -67,10 +67,10 @@ class Sessions:
         token = secrets.token_urlsafe(32)
         session = {"username": username, "csrf": secrets.token_urlsafe(32),
                    "created": str(int(time.time()))}
-        key = keys.session(digest(token))
+        key = keys.console_session(digest(token))
         pipe = self.client.pipeline()
         if replaces:
-            pipe.delete(keys.session(digest(replaces["token"])))
+            pipe.delete(keys.console_session(digest(replaces["token"])))
         pipe.hset(key, mapping=session)
         pipe.expire(key, self.lifetime(username))
         pipe.execute()
@@ -79,7 +79,7 @@ class Sessions:
 
     def drop(self, session: dict | None) -> None:
         if session:
-            self.client.delete(keys.session(digest(session["token"])))
+            self.client.delete(keys.console_session(digest(session["token"])))
 
 
 # request side --------------------------------------------------------------------------------

@@ -16,8 +16,8 @@ import redis.asyncio as aioredis
 from aiohttp import web
 from linebot.v3.webhook import SignatureValidator
 
+from market_entry import redis_keys as keys
 from services.common import log_hygiene
-from services.line_gateway import keys
 from services.line_gateway.settings import Settings, load
 from services.line_gateway.translate import should_queue
 
@@ -73,7 +73,7 @@ async def webhook(request: web.Request) -> web.Response:
                 for event in wanted:
                     # ASCII JSON: a lone surrogate (a broken emoji, sent as \udXXX) stays an
                     # escape instead of failing to encode; the worker cleans the text.
-                    pipe.eval(ENQUEUE_ONCE, 2, keys.dedupe(event_id(event)), keys.EVENTS_STREAM,
+                    pipe.eval(ENQUEUE_ONCE, 2, keys.line_dedupe(event_id(event)), keys.LINE_EVENTS_STREAM,
                               settings.dedupe_seconds, json.dumps(event), now)
                 results = await pipe.execute()
         except Exception as error:  # noqa: BLE001 - not acknowledged: LINE may redeliver

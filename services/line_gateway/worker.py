@@ -33,8 +33,8 @@ import aiohttp
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
+from market_entry import redis_keys as keys
 from services.common import log_hygiene
-from services.line_gateway import keys
 from services.line_gateway.app import event_id
 from services.line_gateway.line_api import LineApi
 from services.line_gateway.line_limits import LimitError
@@ -71,7 +71,7 @@ class Worker:
     # -- the loop ----------------------------------------------------------------------------
     async def ensure_group(self) -> None:
         try:
-            await self.redis.xgroup_create(keys.EVENTS_STREAM, keys.WORKER_GROUP, id="0",
+            await self.redis.xgroup_create(keys.LINE_EVENTS_STREAM, keys.LINE_WORKER_GROUP, id="0",
                                            mkstream=True)
         except ResponseError as error:
             if "BUSYGROUP" not in str(error):
@@ -95,7 +95,7 @@ class Worker:
                 continue
             try:
                 found = await self.redis.xreadgroup(
-                    keys.WORKER_GROUP, self.settings.worker_name, {keys.EVENTS_STREAM: ">"},
+                    keys.LINE_WORKER_GROUP, self.settings.worker_name, {keys.LINE_EVENTS_STREAM: ">"},
                     count=free, block=1000)
             except (aioredis.ConnectionError, aioredis.TimeoutError) as error:
                 log.warning("Redis unavailable (%s); retrying", type(error).__name__)
@@ -123,8 +123,8 @@ class Worker:
         """Entries this consumer read before it stopped (same LINE_WORKER_NAME)."""
         last = "0"
         while True:
-            found = await self.redis.xreadgroup(keys.WORKER_GROUP, self.settings.worker_name,
-                                                {keys.EVENTS_STREAM: last}, count=100)
+            found = await self.redis.xreadgroup(keys.LINE_WORKER_GROUP, self.settings.worker_name,
+                                                {keys.LINE_EVENTS_STREAM: last}, count=100)
             entries = found[0][1] if found else []
             if not entries:
                 return
@@ -141,14 +141,14 @@ class Worker:
         while True:
             try:
                 result = await self.redis.xautoclaim(
-                    keys.EVENTS_STREAM, keys.WORKER_GROUP, self.settings.worker_name,
+                    keys.LINE_EVENTS_STREAM, keys.LINE_WORKER_GROUP, self.settings.worker_name,
                     min_idle_time=idle_ms, start_id=start, count=100)
             except (aioredis.ConnectionError, aioredis.TimeoutError):
                 return
             start, entries = result[0], result[1]
             deleted = result[2] if len(result) > 2 else []
             if deleted:
-                await self.redis.xack(keys.EVENTS_STREAM, keys.WORKER_GROUP, *deleted)
+                await self.redis.xack(keys.LINE_EVENTS_STREAM, keys.LINE_WORKER_GROUP, *deleted)
             claimed = [(i, f) for i, f in entries if i not in self.inflight]
             if claimed:
                 log.info("reclaimed %d pending entries", len(claimed))
@@ -164,8 +164,8 @@ class Worker:
 
     async def finish(self, entry_id: str) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.xack(keys.EVENTS_STREAM, keys.WORKER_GROUP, entry_id)
-            pipe.xdel(keys.EVENTS_STREAM, entry_id)
+            pipe.xack(keys.LINE_EVENTS_STREAM, keys.LINE_WORKER_GROUP, entry_id)
+            pipe.xdel(keys.LINE_EVENTS_STREAM, entry_id)
             await pipe.execute()
 
     async def backoff(self, attempt: int) -> None:
@@ -204,7 +204,7 @@ class Worker:
 
     async def _handle_event(self, entry_id: str, event: dict[str, Any], eid: str, chat: Chat,
                             received: float) -> None:
-        state_key = keys.state(eid)
+        state_key = keys.line_state(eid)
         async with self.chat_locks[chat.id]:
             state = await self.redis.hgetall(state_key)
             if state.get("done"):
@@ -247,9 +247,9 @@ class Worker:
 
     async def dead(self, entry_id: str, eid: str, reason: str) -> None:
         log.error("event %s not delivered: %s", eid, reason)
-        await self.redis.xadd(keys.DEAD_STREAM, {"event_id": eid, "reason": reason},
+        await self.redis.xadd(keys.LINE_DEAD_STREAM, {"event_id": eid, "reason": reason},
                               maxlen=10000, approximate=True)
-        await self.redis.hset(keys.state(eid), "done", "dead")
+        await self.redis.hset(keys.line_state(eid), "done", "dead")
         await self.finish(entry_id)
 
     async def answer(self, event: dict[str, Any], chat: Chat) -> list[dict[str, Any]] | None:

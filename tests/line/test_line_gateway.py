@@ -14,7 +14,7 @@ import uuid
 import pytest
 import redis
 
-from services.line_gateway import keys
+from market_entry import redis_keys as keys
 from tests.e2e.harness import wait_until
 from tests.line.stack import (
     ACCESS_TOKEN,
@@ -63,10 +63,10 @@ def redis_client(stack) -> redis.Redis:
 def test_health_and_the_consoles_verify_call(stack):
     with urllib.request.urlopen(f"{stack.gateway_url}/health", timeout=5) as response:
         assert json.load(response) == {"status": "ok"}
-    before = redis_client(stack).xlen(keys.EVENTS_STREAM)
+    before = redis_client(stack).xlen(keys.LINE_EVENTS_STREAM)
     status, body = stack.post_webhook([])  # the console's "Verify": {"destination":…, "events": []}
     assert (status, json.loads(body)) == (200, {})
-    assert redis_client(stack).xlen(keys.EVENTS_STREAM) == before
+    assert redis_client(stack).xlen(keys.LINE_EVENTS_STREAM) == before
 
 
 def test_a_bad_signature_is_refused_and_nothing_is_processed(stack):
@@ -83,7 +83,7 @@ def test_a_bad_signature_is_refused_and_nothing_is_processed(stack):
     assert stack.post_webhook([], body=b"\xff\xfe", signature=sign(b"\xff\xfe"))[0] == 400
     time.sleep(2)
     assert stack.fake.delivered_to(uid) == []
-    assert redis_client(stack).get(keys.dedupe(ev["webhookEventId"])) is None
+    assert redis_client(stack).get(keys.line_dedupe(ev["webhookEventId"])) is None
 
 
 def test_a_question_gets_the_answer_with_quick_replies_and_a_flex_source_card(stack):
@@ -261,7 +261,7 @@ def test_a_killed_worker_loses_nothing_and_answers_each_message_exactly_once(sta
     _kill(stack, "worker")  # SIGKILL: no clean-up, entries stay pending
     first = answered()
     assert first < len(users)
-    pending = client.xpending(keys.EVENTS_STREAM, keys.WORKER_GROUP)["pending"]
+    pending = client.xpending(keys.LINE_EVENTS_STREAM, keys.LINE_WORKER_GROUP)["pending"]
     assert pending >= 1, "the killed worker had entries in flight"
 
     # Same consumer name: it re-reads its own pending entries.
@@ -274,7 +274,7 @@ def test_a_killed_worker_loses_nothing_and_answers_each_message_exactly_once(sta
     time.sleep(2)
     for uid in users:
         assert len(stack.fake.delivered_to(uid)) == 1, "answered exactly once"
-    assert client.xpending(keys.EVENTS_STREAM, keys.WORKER_GROUP)["pending"] == 0
+    assert client.xpending(keys.LINE_EVENTS_STREAM, keys.LINE_WORKER_GROUP)["pending"] == 0
 
 
 def test_messages_wait_in_redis_while_rasa_restarts(stack):
@@ -283,7 +283,7 @@ def test_messages_wait_in_redis_while_rasa_restarts(stack):
     post(stack, [text_event(stack, uid, QUESTION)])
     time.sleep(3)
     assert stack.fake.delivered_to(uid) == []
-    assert redis_client(stack).xpending(keys.EVENTS_STREAM, keys.WORKER_GROUP)["pending"] == 1
+    assert redis_client(stack).xpending(keys.LINE_EVENTS_STREAM, keys.LINE_WORKER_GROUP)["pending"] == 1
     stack.start_rasa()
     [messages] = stack.wait_delivered(uid, timeout=120)
     assert "PSE" in all_text(messages)

@@ -14,8 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import redis
 
+from market_entry import redis_keys as keys
 from market_entry.phrases import say
-from services.line_gateway import keys
 from tests.e2e.harness import free_port, wait_until
 from tests.line.stack import event, text_message, user_id, user_source
 
@@ -74,8 +74,8 @@ def test_unreadable_long_and_broken_messages_get_exactly_one_polite_answer(stack
         assert len(stack.fake.delivered_to(uid)) == 1, f"{name}: exactly one answer"
     assert stack.processes["worker"].poll() is None, "the worker is still running"
     client = redis.Redis.from_url(stack.redis_url, decode_responses=True)
-    assert client.xpending(keys.EVENTS_STREAM, keys.WORKER_GROUP)["pending"] == 0
-    assert client.xlen(keys.DEAD_STREAM) == 0
+    assert client.xpending(keys.LINE_EVENTS_STREAM, keys.LINE_WORKER_GROUP)["pending"] == 0
+    assert client.xlen(keys.LINE_DEAD_STREAM) == 0
 
 
 class SilentRasa(BaseHTTPRequestHandler):
