@@ -52,7 +52,8 @@ MAX_TOPIC_CHOICES = 6
 # Without a market, a Taiwan-side entry answers unless a market's own entry scores this much
 # better (then the answer depends on the market, and the owner is asked which).
 TAIWAN_SIDE_MARGIN = 1.15
-TAIWAN_SIDE_MIN_COVERAGE = 0.3
+TAIWAN_SIDE_MIN_COVERAGE = 0.3    # lexical ranking only
+TAIWAN_SIDE_MIN_HYBRID = 0.5      # hybrid ranking (dev split: right answers 0.6+, strays ~0.4)
 
 # Topics most owners ask about first; used to order suggestion buttons.
 SUGGESTED_TOPICS = (
@@ -351,8 +352,13 @@ class Answerer:
         if not question:
             return None
         result = self._search(retriever, Query(text=question, taiwan_side_only=True), matches)
-        if result.decision != ANSWER or result.best.coverage < TAIWAN_SIDE_MIN_COVERAGE:
-            return None   # too little of the question is about Taiwan's own programmes
+        if result.decision != ANSWER:
+            return None
+        # Without a market the bar is higher: the question must clearly be about Taiwan's own
+        # programmes ("新加坡設公司要多少錢" is not a booth-subsidy question).
+        if (result.best.score < TAIWAN_SIDE_MIN_HYBRID if self._semantic is not None
+                else result.best.coverage < TAIWAN_SIDE_MIN_COVERAGE):
+            return None
         overall = self._search(retriever, Query(text=question), matches)
         if overall.best is not None and overall.best.entry is not result.best.entry and \
                 overall.best.score > result.best.score * TAIWAN_SIDE_MARGIN:
