@@ -18,7 +18,13 @@ from market_entry.phrases import clip_label, say
 
 MAX_BUTTONS = 4
 # "攤位費政府有補助嗎？" is a question for the packs (Taiwan-side support), not a list of events.
-_SUBSIDY = re.compile(r"補助|補貼|津貼|subsid", re.IGNORECASE)
+_SUBSIDY = re.compile(r"補助|補貼|津貼|补助|补贴|subsid|funding|grant", re.IGNORECASE)
+# A typed request for events names one; "想去德國賣茶要注意什麼" misread as ask_events does not.
+_EVENT_WORD = re.compile(
+    r"展|媒合|洽談|洽谈|商洽|拓銷|拓销|參展|参展|活動|活动|場次|说明会|說明會|研討會|研讨会|參加|参加|"
+    r"報名|报名|商機|商机|采购|採購|買主|买主|"
+    r"\b(fairs?|expos?|exhibitions?|shows?|events?|matchmaking|pavilions?|missions?|sessions?|"
+    r"webinars?|seminars?|attend|join|register|booths?|buyers?)\b", re.IGNORECASE)
 
 
 def event_buttons(events: list[Event], lang: str, officer: bool = True) -> list[dict[str, str]]:
@@ -60,7 +66,9 @@ class ActionListEvents(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         message = latest_text(tracker)
-        if _SUBSIDY.search(message):
+        typed = not message.startswith("/")
+        if _SUBSIDY.search(message) or (typed and not _EVENT_WORD.search(message)
+                                        and len(message) > 6):
             return await answer_question(dispatcher, tracker)
         lang = reply_language(tracker)
         today = runtime.today()

@@ -8,9 +8,10 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import offer, runtime
+from actions import handoff, offer, runtime
 from actions.tracker import context, latest_text, payload_entities, reply_language, send
 from market_entry.answering import NOT_COVERED_REPLY
+from market_entry.leads.offer import asks_for_person
 from market_entry.unanswered import record_unanswered
 
 log = logging.getLogger(__name__)
@@ -25,8 +26,15 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker
     reply = runtime.answerer().respond(text, lang, context(tracker), payload_entities(tracker))
     log.info("market question answered: kind=%s entry=%s market=%s", reply.kind,
              reply.entry.id if reply.entry else None, reply.market)
+    wants_person = asks_for_person(text) and tracker.get_slot("handoff_consent") not in (
+        "asked", "agreed")
+    if wants_person and reply.entry is None:
+        # "我想找專人談日本市場" with nothing to answer: the person is what they asked for
+        return handoff.show_notice(dispatcher, tracker, lang)
     events = send(dispatcher, reply, tracker)
-    if reply.kind == NOT_COVERED_REPLY:
+    if wants_person:
+        events += handoff.show_notice(dispatcher, tracker, lang)
+    elif reply.kind == NOT_COVERED_REPLY:
         note_unanswered(text, reply.market)
     elif reply.entry is not None:
         set_now = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}

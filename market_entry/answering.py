@@ -62,6 +62,10 @@ SUGGESTED_TOPICS = (
 )
 
 
+# Share of the retrieval threshold a topic-only question's best entry needs to be answered.
+TOPIC_ANSWER_SHARE = 0.5
+
+
 @dataclass(frozen=True)
 class Button:
     title: str
@@ -402,7 +406,9 @@ class Answerer:
             result = self._search(retriever, query, matcher.find(text))
             allowed = {e.id for e in entries}
             ranked = [c for c in result.ranking if c.entry.id in allowed]
-            if ranked and ranked[0].score >= result.threshold:
+            # The owner named the topic, so the entry nearest the conversation is a fair
+            # answer at half the usual bar; the others are offered beside it.
+            if ranked and ranked[0].score >= TOPIC_ANSWER_SHARE * result.threshold:
                 others = [e for e in entries if e is not ranked[0].entry]
                 return self._answer(kb, ranked[0].entry, lang, result, others[:2])
         return self._choose(kb, entries[:MAX_TOPIC_CHOICES], lang)

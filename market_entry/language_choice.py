@@ -20,6 +20,36 @@ def reply_language(preferred: str | None, message: str | None) -> str:
     return detect_language(message or "")
 
 
+_REQUEST = re.compile(
+    r"(請|请|麻煩|可以|改|換|换|用|說|讲|講|回答|回覆|回复|介面|介面語言)\s*(用)?\s*(英文|英語|中文|國語|華語|繁體)|"
+    r"(英文|中文)\s*(回答|回覆|回复|版|就好|可以嗎|好嗎)|"
+    r"\b(english|chinese|mandarin)\s*(please|pls|version|only)\b|"
+    r"\b(in|into|to)\s+(english|chinese|mandarin)\b|"
+    r"\b(speak|talk|reply|answer|respond|write|switch|change|use|do)\b.*\b(english|chinese|language)\b|"
+    r"^\s*(english|chinese|中文|英文|繁體中文|language)\s*[.!?！？。]*\s*$",
+    re.IGNORECASE)
+
+
+# The language of a label, a manual or a contract is a market question, not a reply language.
+_CONTENT = re.compile(
+    r"標示|標籤|标签|标示|包裝|包装|說明書|说明书|文件|合約|合同|網站|网站|商標|商标|品名|成分|型錄|"
+    r"\b(label|labels|labelling|labeling|packaging|manual|manuals|document|documents|contract|"
+    r"website|trademark|brand|ingredients?|catalogue|catalog|invoice|competitors?|market)\b",
+    re.IGNORECASE)
+
+
+def is_language_request(message: str) -> bool:
+    """Whether a message asks to change the reply language ("請用英文", "English please"),
+    as opposed to mentioning a language ("our Chinese competitors", "標示要用中文嗎")."""
+    text = normalise(message or "")
+    return bool(_REQUEST.search(text)) and not _CONTENT.search(text)
+
+
+def mentions_content_language(message: str) -> bool:
+    """"標示要用中文嗎": a language named about something the owner will produce or meet."""
+    return bool(_CONTENT.search(normalise(message or "")))
+
+
 def requested_language(message: str, current: str) -> str:
     """The language asked for in a switch request; a bare "change language" toggles."""
     text = normalise(message)

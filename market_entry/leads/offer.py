@@ -6,6 +6,7 @@ timeline, products and markets), so it is computed from a plain mapping of slot 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -39,3 +40,19 @@ def should_offer(slots: Mapping[str, Any], kb: KnowledgeBase | None,
             "asked", "agreed"):
         return False
     return score_of(slots, kb, config).total >= config.threshold
+
+
+_PERSON = (r"(專人|真人|承辦|窗口|專員|官員|同仁|客服|专人|专员|"
+           r"\b(officer|person|human|someone|somebody|staff)\b)")
+_ASK = (r"(想|請|请|幫|帮|可以|能不能|能否|找|聯絡|联系|聯繫|連絡|轉|转|約|约|談|谈|聊|問|问|"
+        r"\b(talk|speak|contact|connect|call|meet|chat|reach|need|want|like|get)\b)")
+_WANTS_PERSON = re.compile(
+    f"{_ASK}.{{0,12}}{_PERSON}|{_PERSON}.{{0,12}}"
+    r"(\b(contact|call|reach|email|e-mail)\s+(me|us)\b|(聯絡|联系|聯繫|連絡|打給|回電)(我|我們))",
+    re.IGNORECASE)
+
+
+def asks_for_person(message: str) -> bool:
+    """Whether a question also asks for a person ("我們想去日本賣茶，可以找專人聊嗎？"): the
+    owner gets the answer and the hand-off notice, not just one of them."""
+    return bool(_WANTS_PERSON.search(message or ""))

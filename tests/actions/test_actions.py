@@ -132,6 +132,24 @@ def test_switch_language():
     assert events == [SlotSet("preferred_language", "zh-TW")]
 
 
+def test_a_language_mentioned_in_a_question_is_not_a_switch():
+    messages, events = run(ActionSwitchLanguage(), tracker(
+        "賣到日本的小家電，說明書要日文嗎", intent="switch_language"))
+    assert messages[0]["custom"]["entry_id"].startswith("jp-")
+    assert SlotSet("preferred_language", "en") not in events
+    messages, events = run(ActionSwitchLanguage(), tracker("標示要用中文嗎",
+                                                           intent="switch_language"))
+    assert messages[0]["text"] != say("system.language_switched", "zh-TW")
+
+
+def test_a_question_that_also_asks_for_a_person_gets_both():
+    messages, _ = run(ActionAnswerQuestion(), ask(
+        "我們是做小家電的，想賣到日本需要什麼認證？可以找專人聊嗎"))
+    assert "PSE" in messages[0]["text"]
+    # the small knowledge folder has no consent notice: the hand-off says so, collecting nothing
+    assert messages[-1]["text"] == say("handoff.notice_unavailable", "zh-TW")
+
+
 def test_switch_language_from_the_widget_button():
     track = tracker('/switch_language{"language":"en"}', intent="switch_language",
                     entities=[{"entity": "language", "value": "en"}])

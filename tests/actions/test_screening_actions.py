@@ -73,6 +73,13 @@ def test_a_subsidy_question_about_events_is_answered_from_the_packs():
     assert not messages[0]["text"].startswith(say("events.list_intro", "zh-TW"))
 
 
+def test_a_market_question_misread_as_an_events_request_is_answered():
+    messages, _ = run(ActionListEvents(), tracker("我們是做小家電的，想賣到日本需要什麼認證？",
+                                                  intent="ask_events"))
+    assert "PSE" in messages[0]["text"]
+    assert not messages[0]["text"].startswith(say("events.list_intro", "zh-TW"))
+
+
 # -- the form ------------------------------------------------------------------------------------
 
 def test_choosing_an_event_asks_only_what_its_rules_need():
