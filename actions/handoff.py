@@ -17,7 +17,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.tracker import latest_intent, name_of, reply_language, slot, slots
+from actions.consent_notice import show_notice
+from actions.market_answer import answer_if_covered
+from actions.tracker import latest_intent, name_of, reply_language, slots
 from market_entry.leads.build import build_lead
 from market_entry.leads.model import CONSENT_AGREED, CONSENT_DECLINED, utc_now
 from market_entry.leads.spool import UNREACHABLE, save_lead
@@ -28,36 +30,15 @@ from market_entry.phrases import say
 log = logging.getLogger(__name__)
 
 
-def show_notice(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str
-                ) -> list[dict[str, Any]]:
-    """Names the desk, shows the PDPA Art. 8 notice and asks for consent: nothing personal is
-    collected before the answer."""
-    market = slot(tracker, "market")
-    kb = runtime.kb()
-    desk = kb.desks[kb.markets[market].desk].name(lang) if kb and market in kb.destinations() \
-        else None
-    try:
-        notice = runtime.consent_notice()
-    except Exception as error:  # noqa: BLE001 - without a notice, no collection at all
-        log.warning("consent notice unavailable: %s", type(error).__name__)
-        dispatcher.utter_message(text=say("handoff.notice_unavailable", lang))
-        return []
-    intro = say("handoff.intro_desk", lang, desk=desk) if desk else say("handoff.intro_desks", lang)
-    dispatcher.utter_message(text=intro + say("handoff.notice_intro", lang))
-    dispatcher.utter_message(text=notice.text(lang), buttons=[
-        {"title": say("handoff.button_agree", lang), "payload": "/give_consent"},
-        {"title": say("handoff.button_decline", lang), "payload": "/decline_consent"}])
-    return [SlotSet("handoff_consent", "asked"), SlotSet("handoff_asked", True),
-            SlotSet("handoff_lang", lang), SlotSet("handoff_notice_version", notice.version)]
-
-
 class ActionHandoff(Action):
     def name(self) -> str:
         return "action_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
-        return show_notice(dispatcher, tracker, reply_language(tracker))
+        # "我們要去日本賣茶 想找專人聊": the question is answered before the notice, not lost.
+        events = answer_if_covered(dispatcher, tracker)
+        return events + show_notice(dispatcher, tracker, reply_language(tracker))
 
 
 class ActionConsent(Action):

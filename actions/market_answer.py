@@ -8,13 +8,16 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import handoff, offer, runtime
+from actions import offer, runtime
+from actions.consent_notice import show_notice
 from actions.tracker import context, latest_text, payload_entities, reply_language, send
 from market_entry.answering import NOT_COVERED_REPLY
 from market_entry.leads.offer import asks_for_person
 from market_entry.unanswered import record_unanswered
 
 log = logging.getLogger(__name__)
+# Shorter messages ("找專人", "talk to someone") carry no question besides the request.
+QUESTION_CHARS = 10
 
 
 async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker
@@ -30,16 +33,32 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker
         "asked", "agreed")
     if wants_person and reply.entry is None:
         # "我想找專人談日本市場" with nothing to answer: the person is what they asked for
-        return handoff.show_notice(dispatcher, tracker, lang)
+        return show_notice(dispatcher, tracker, lang)
     events = send(dispatcher, reply, tracker)
     if wants_person:
-        events += handoff.show_notice(dispatcher, tracker, lang)
+        events += show_notice(dispatcher, tracker, lang)
     elif reply.kind == NOT_COVERED_REPLY:
         note_unanswered(text, reply.market)
     elif reply.entry is not None:
         set_now = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
         events += offer.maybe_offer(dispatcher, tracker, lang, set_now)
     return events
+
+
+def answer_if_covered(dispatcher: CollectingDispatcher, tracker: Tracker
+                      ) -> list[dict[str, Any]]:
+    """The answer to a question typed along with another request ("…想找專人聊"), when the packs
+    hold one; nothing otherwise (no "not covered", no "which market?")."""
+    text = latest_text(tracker)
+    if len(text) < QUESTION_CHARS or text.startswith("/"):
+        return []
+    reply = runtime.answerer().respond(text, reply_language(tracker), context(tracker),
+                                       payload_entities(tracker))
+    if reply.entry is None:
+        return []
+    log.info("market question answered: kind=%s entry=%s market=%s", reply.kind,
+             reply.entry.id, reply.market)
+    return send(dispatcher, reply, tracker)
 
 
 class ActionAnswerQuestion(Action):

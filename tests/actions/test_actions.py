@@ -165,3 +165,13 @@ def test_a_typed_session_start_is_greeted_and_keeps_the_context():
     assert events[0]["event"] == "session_started" and events[-1]["name"] == "action_listen"
     messages, _ = run(ActionSessionStart(), tracker("日本標示", intent="ask_market_question"))
     assert messages == []
+
+
+def test_a_hand_off_request_with_a_question_answers_it_first():
+    messages, _ = run(ActionHandoff(), tracker(
+        "我們是做小家電的，想賣到日本需要什麼認證？我想找專人", intent="request_human"))
+    assert "PSE" in messages[0]["text"]
+    assert messages[-1]["text"] == say("handoff.notice_unavailable", "zh-TW")
+    messages, _ = run(ActionHandoff(), tracker("I want to talk to a real person",
+                                               intent="request_human"))
+    assert [m["text"] for m in messages] == [say("handoff.notice_unavailable", "en")]
