@@ -30,11 +30,12 @@ class ActionSwitchLanguage(Action):
                   domain: DomainDict) -> list[dict[str, Any]]:
         # A button (the widget's language switch) names the language; typed text is parsed.
         text = latest_text(tracker)
-        button = latest_entity(tracker, "language")
-        if not button and not is_language_request(text) and (
+        named = latest_entity(tracker, "language")
+        typed = not text.startswith("/")
+        if typed and not is_language_request(text) and (
                 len(text) > MENTION_ONLY_CHARS or mentions_content_language(text)):
             # "Our Chinese competitors sell cheaper in the US" mentions a language; it is a question
             return await answer_question(dispatcher, tracker)
-        target = button or requested_language(text, reply_language(tracker))
+        target = named if named and not typed else requested_language(text, reply_language(tracker))
         dispatcher.utter_message(text=say("system.language_switched", target))
         return [SlotSet("preferred_language", target)]
