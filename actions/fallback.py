@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -28,6 +28,13 @@ class ActionFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
+        if (tracker.active_loop or {}).get("rejected"):
+            # Rasa's core fallback: a form refused the message and no rule covers it. Like
+            # action_default_fallback, forget the message, or Rasa predicts this action again
+            # and again until its circuit breaker stops the conversation for good.
+            lang = reply_language(tracker)
+            dispatcher.utter_message(text=say("fallback.rephrase_no_suggestion", lang))
+            return [UserUtteranceReverted()]
         lang = reply_language(tracker)
         text = latest_text(tracker)
         answerer = runtime.answerer()

@@ -45,6 +45,9 @@ class SizeLimitedRestInput(RestInput):
                 return _bad_request(f"`sender` must be text of 1 to {MAX_SENDER_CHARS} characters.")
             if not isinstance(message, str) or not message.strip():
                 return _bad_request("`message` must be non-empty text.")
+            if body.get("metadata") is not None and not isinstance(body["metadata"], dict):
+                # Rasa would fail on it after the message was accepted (a TypeError)
+                return _bad_request("`metadata`, when given, must be a JSON object.")
             return None
 
         return blueprint

@@ -19,6 +19,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
+import redis
+
 from tests.e2e.socketio_wire import WireClient
 
 REPLY, REJECT = "reply", "reject"
@@ -154,7 +156,7 @@ TEXT_KINDS = [(payload, 30), (unicode_soup, 20), (repeated_keywords, 8), (punctu
 
 
 def random_text(rng: random.Random) -> tuple[str, str]:
-    kinds, weights = zip(*TEXT_KINDS)
+    kinds, weights = zip(*TEXT_KINDS, strict=True)
     kind = rng.choices(kinds, weights)[0]
     return kind.__name__, kind(rng)
 
@@ -179,13 +181,16 @@ def broken_body(rng: random.Random, sender: str) -> bytes:
     return body if isinstance(body, bytes) else json.dumps(body).encode()
 
 
-def odd_body(rng: random.Random, sender: str, text: str) -> bytes:
-    """A well-formed body with odd extra fields: it must still get a reply."""
-    extra = rng.choice([{"metadata": [1, 2]}, {"metadata": "x"}, {"input_channel": {"a": 1}},
-                        {"input_channel": 5}, {"input_channel": "line"}, {"stream": "maybe"},
-                        {"customData": {"language": "xx"}}, {"sender_id": 1},
-                        {"message2": None}])
-    return json.dumps({"sender": sender, "message": text, **extra}).encode()
+def odd_body(rng: random.Random, sender: str, text: str) -> tuple[bytes, bool]:
+    """A body with odd extra fields, and whether the channel must refuse it (metadata that is
+    not an object); otherwise it is owed a reply."""
+    extra = rng.choice([{"metadata": [1, 2]}, {"metadata": "x"}, {"metadata": {"a": [None]}},
+                        {"input_channel": {"a": 1}}, {"input_channel": 5},
+                        {"input_channel": "line"}, {"stream": "maybe"},
+                        {"customData": {"language": "xx"}}, {"sender_id": 1}, {"message2": None}])
+    body = json.dumps({"sender": sender, "message": text, **extra}).encode()
+    bad_metadata = "metadata" in extra and not isinstance(extra["metadata"], dict)
+    return body, bad_metadata or rest_rejects(text)
 
 
 def socket_odd_data(rng: random.Random) -> Any:
@@ -262,14 +267,21 @@ def send_rest(base_url: str, body: bytes, kind: str, expected: str, sent: str) -
 
 
 class SocketConversation:
-    """One widget conversation; replies are what arrives between a message and the next."""
+    """One widget conversation; a message's replies are what arrives after it until its turn is
+    over: the conversation's lock in Redis is gone (Rasa holds it until the turn's last reply is
+    emitted) and then nothing came for QUIET seconds. Without `redis_url`, only the quiet period
+    ends a turn. Replies arriving later still are credited to the turn before (and counted)."""
 
-    QUIET = 0.5
+    QUIET = 0.4
+    LOCK_KEY = "lock:lock:"     # RedisLockStore's key for key_prefix `lock` (bot/endpoints.yml)
 
-    def __init__(self, base_url: str, session_id: str | None = None) -> None:
+    def __init__(self, base_url: str, session_id: str | None = None,
+                 redis_url: str | None = None) -> None:
         self.client = WireClient(base_url)
         self.session_id = session_id
-        self.stray = 0
+        self.redis = redis.Redis.from_url(redis_url) if redis_url else None
+        self.stray = 0                       # replies that came after a turn's quiet period
+        self.last: Outcome | None = None
 
     async def __aenter__(self) -> SocketConversation:
         await self.client.__aenter__()
@@ -280,37 +292,59 @@ class SocketConversation:
     async def __aexit__(self, *exc: Any) -> None:
         await self.client.__aexit__(*exc)
 
-    async def _frames(self, timeout: float) -> list[str]:
-        frames = []
+    async def _frame_before(self, deadline: float) -> str | None:
+        """The next frame (answering the server's pings) or None at `deadline`; unlike
+        WireClient._next_frame, a ping does not restart the wait."""
         while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
             try:
-                frames.append(await self.client._next_frame(timeout))
+                frame = await asyncio.wait_for(self.client.ws.recv(), left)
             except asyncio.TimeoutError:
-                return frames
+                return None
+            if frame == "2":
+                await self.client.ws.send("3")
+                continue
+            return frame
+
+    async def _frames(self, timeout: float) -> list[str]:
+        frames, deadline = [], time.monotonic() + timeout
+        while (frame := await self._frame_before(deadline)) is not None:
+            frames.append(frame)
+        return frames
+
+    async def _turn_over(self, deadline: float) -> None:
+        """Until Rasa has released the conversation's lock (frames meanwhile stay queued)."""
+        if self.redis is None:
+            return
+        key = self.LOCK_KEY + str(self.session_id)
+        while time.monotonic() < deadline and await asyncio.to_thread(self.redis.exists, key):
+            await asyncio.sleep(0.05)
 
     async def send(self, data: Any, kind: str, expected: str = REPLY, sent: str = "",
-                   first_within: float = 45) -> Outcome:
+                   first_within: float = 20) -> Outcome:
         outcome = Outcome(SOCKET, kind, expected, sent=sent)
         try:
-            self.stray += len(await self._frames(0.01))   # late frames of the previous turn
+            for frame in await self._frames(0.01):   # late replies belong to the previous turn
+                if frame.startswith("42") and self.last is not None:
+                    name, *args = json.loads(frame[2:])
+                    if name == "bot_uttered":
+                        self.last.replies.append(args[0] if args else None)
+                        self.stray += 1
             # ensure_ascii (json.dumps' default): lone surrogates go out as \udXXX escapes
             await self.client.ws.send("42" + json.dumps(["user_uttered", data]))
             deadline = time.monotonic() + first_within
-            timeout = first_within
-            while True:
-                try:
-                    frame = await self.client._next_frame(timeout)
-                except asyncio.TimeoutError:
-                    break
+            while (frame := await self._frame_before(deadline)) is not None:
                 if frame.startswith("42"):
                     name, *args = json.loads(frame[2:])
                     if name == "bot_uttered":
                         outcome.replies.append(args[0] if args else None)
-                        timeout = self.QUIET
-                    elif not outcome.replies:
-                        timeout = max(0.05, deadline - time.monotonic())
+                        await self._turn_over(time.monotonic() + first_within)
+                        deadline = time.monotonic() + self.QUIET
         except Exception as error:  # noqa: BLE001 - a closed socket is a finding, not a crash
             outcome.error = f"{type(error).__name__}: {error}"
+        self.last = outcome
         return outcome
 
 
@@ -320,11 +354,14 @@ ACTION_FAILED = re.compile(r"action \S+ failed")
 
 def log_problems(rasa_log: str, actions_log: str) -> dict[str, list[str]]:
     """Lines that mean something broke: action failures, tracebacks, exceptions."""
+    rasa, actions = rasa_log.splitlines(), actions_log.splitlines()
     return {
-        "action errors": [l for l in actions_log.splitlines() if ACTION_FAILED.search(l)],
-        "action server tracebacks": [l for l in actions_log.splitlines()
-                                     if "Traceback" in l or "Exception" in l],
-        "rasa tracebacks/exceptions": [l for l in rasa_log.splitlines()
-                                       if "Traceback" in l or "Exception" in l],
-        "messages not handled": [l for l in rasa_log.splitlines() if "message not handled" in l],
+        "action errors": [line for line in actions if ACTION_FAILED.search(line)],
+        "action server tracebacks": [line for line in actions
+                                     if "Traceback" in line or "Exception" in line],
+        "rasa tracebacks/exceptions": [line for line in rasa
+                                       if "Traceback" in line or "Exception" in line],
+        "messages not handled": [line for line in rasa if "message not handled" in line],
+        # Rasa stopped a turn after 10 actions without listening: a dialogue loop.
+        "circuit breaker trips": [line for line in rasa if "Circuit breaker" in line],
     }

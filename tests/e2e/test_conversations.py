@@ -182,6 +182,14 @@ def test_greeting_capabilities_and_english(services, sender):
     assert texts(services.chat(sender, "What can you do?")) == response("utter_capabilities", EN)
 
 
+def test_the_greeting_buttons_ask_their_question(services, sender):
+    offered = buttons(services.chat(sender, "你好"))
+    first = offered[0]["payload"]
+    assert first == '/ask_market_question{"market":"jp","topic":"certification"}'
+    replies = services.chat(sender, first)
+    assert "日本" in texts(replies) and tracker_slots(services, sender)["market"] == "jp"
+
+
 def test_switch_language_then_answers_in_english(services, sender):
     assert say("system.language_switched", EN) in texts(services.chat(sender, "請用英文回答"))
     assert tracker_slots(services, sender)["preferred_language"] == EN

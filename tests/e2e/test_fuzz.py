@@ -7,7 +7,10 @@ over-long and blank messages, typed `/restart` and `/session_start`, broken REST
 Socket.IO data — cold, after a question, and inside the screening and hand-off forms.
 
 Every message must get a reply with text, or a 4xx for a malformed body; no 5xx; no action
-failure in the action server's log and no traceback or exception in the Rasa server's log.
+failure in the action server's log; no traceback or exception, no message the inbound guard had
+to answer with "send it again", and no circuit-breaker trip (a dialogue loop) in the Rasa
+server's log. The figures are printed. About 2 minutes with 4 REST and 10 widget conversations
+at a time.
 """
 
 from __future__ import annotations
@@ -17,13 +20,26 @@ import random
 import time
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from market_entry.events import load_events
 from tests.e2e.fuzz_inputs import (
-    REJECT, REPLY, REST, SOCKET, Outcome, SocketConversation, broken_body, log_problems,
-    odd_body, random_text, rest_body, rest_rejects, send_rest, socket_odd_data,
+    REJECT,
+    REPLY,
+    REST,
+    SOCKET,
+    Outcome,
+    SocketConversation,
+    broken_body,
+    log_problems,
+    odd_body,
+    random_text,
+    rest_body,
+    rest_rejects,
+    send_rest,
+    socket_odd_data,
 )
 
 pytestmark = pytest.mark.servers
@@ -32,6 +48,7 @@ SEED = 20261127
 CONVERSATIONS = 200          # half over REST, half over Socket.IO
 MESSAGES_PER_CONVERSATION = 11
 REST_AT_ONCE, SOCKET_AT_ONCE = 4, 10
+SILENT_TURNS = 3
 QUESTION = "我們是做小家電的，想賣到日本需要什麼認證？"
 
 
@@ -59,9 +76,8 @@ def plan(rng: random.Random, channel: str, events: list[str]) -> list[tuple[str,
         if channel == REST and roll < 0.12:
             steps.append(("broken_body", REJECT, broken_body(rng, SENDER)))
         elif channel == REST and roll < 0.18:
-            kind, text = random_text(rng)
-            steps.append(("odd_body", REJECT if rest_rejects(text) else REPLY,
-                          odd_body(rng, SENDER, text)))
+            body, refused = odd_body(rng, SENDER, random_text(rng)[1])
+            steps.append(("odd_body", REJECT if refused else REPLY, body))
         elif channel == SOCKET and roll < 0.08:
             steps.append(("odd_data", REPLY, socket_odd_data(rng)))
         else:
@@ -84,19 +100,28 @@ async def run_rest(base_url: str, sender: str, steps, limit: asyncio.Semaphore) 
     return outcomes
 
 
-async def run_socket(base_url: str, steps, limit: asyncio.Semaphore) -> tuple[list[Outcome], int]:
+async def run_socket(base_url: str, redis_url: str, steps,
+                     limit: asyncio.Semaphore) -> tuple[list[Outcome], int]:
     outcomes = []
     async with limit:
-        async with SocketConversation(base_url) as conversation:
+        async with SocketConversation(base_url, redis_url=redis_url) as conversation:
             for kind, expected, data in steps:
                 outcomes.append(await conversation.send(data, kind, expected, repr(data)[:160]))
+                if len(outcomes) >= SILENT_TURNS and all(
+                        o.problem == "empty reply" for o in outcomes[-SILENT_TURNS:]):
+                    # a dead conversation: each further message would wait out the timeout
+                    outcomes.append(Outcome(SOCKET, "abandoned", REPLY, error=(
+                        f"conversation abandoned after {SILENT_TURNS} silent turns")))
+                    break
         return outcomes, conversation.stray
 
 
-async def fuzz(base_url: str, conversations) -> tuple[list[Outcome], int]:
+async def fuzz(base_url: str, redis_url: str, conversations) -> tuple[list[Outcome], int]:
     rest_limit, socket_limit = asyncio.Semaphore(REST_AT_ONCE), asyncio.Semaphore(SOCKET_AT_ONCE)
+    # REST calls and the Socket.IO turns' lock checks run in threads: enough for all at once
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(32))
     jobs = [run_rest(base_url, sender, steps, rest_limit) if channel == REST
-            else run_socket(base_url, steps, socket_limit)
+            else run_socket(base_url, redis_url, steps, socket_limit)
             for channel, sender, steps in conversations]
     results = await asyncio.gather(*jobs)
     outcomes, stray = [], 0
@@ -121,7 +146,7 @@ def test_fuzzed_messages_always_get_an_answer_and_nothing_breaks(services, capsy
     rasa_from, actions_from = rasa_log.stat().st_size, actions_log.stat().st_size
 
     started = time.monotonic()
-    outcomes, stray = asyncio.run(fuzz(services.rasa_url, conversations))
+    outcomes, stray = asyncio.run(fuzz(services.rasa_url, services.redis_url, conversations))
     seconds = time.monotonic() - started
     time.sleep(1)   # let the last log lines reach the files
 
@@ -142,7 +167,8 @@ def test_fuzzed_messages_always_get_an_answer_and_nothing_breaks(services, capsy
             "empty replies": sum(1 for o in mine if o.problem == "empty reply"),
             "4xx": sum(1 for o in mine if o.status is not None and 400 <= o.status < 500),
             "5xx": sum(1 for o in mine if o.status is not None and o.status >= 500),
-            "transport errors": sum(1 for o in mine if o.error),
+            "transport errors": sum(1 for o in mine if o.error and o.kind != "abandoned"),
+            "abandoned conversations": sum(1 for o in mine if o.kind == "abandoned"),
         }
     problems = [o for o in outcomes if o.problem]
     with capsys.disabled():
@@ -156,7 +182,7 @@ def test_fuzzed_messages_always_get_an_answer_and_nothing_breaks(services, capsy
         print("  logs: " + ", ".join(f"{k} {len(v)}" for k, v in found.items()))
         print(f"  problems: {len(problems)}")
 
-    assert not problems, "\n".join(f"{o.channel} {o.kind}: {o.problem} <- {o.sent}"
-                                   for o in problems[:25])
-    assert not any(found.values()), {k: v[:5] for k, v in found.items() if v}
     assert len(outcomes) >= 2000 and all(figures[c]["messages"] >= 1000 for c in (REST, SOCKET))
+    report = "\n".join([f"{o.channel} {o.kind}: {o.problem} <- {o.sent}" for o in problems[:25]]
+                       + [f"{k}: {v[:3]}" for k, v in found.items() if v])
+    assert not problems and not any(found.values()), report
