@@ -4,7 +4,7 @@ them, on a small knowledge folder. Assertions use phrase keys and facts, never w
 from __future__ import annotations
 
 import pytest
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import SlotSet, UserUtteranceReverted
 
 from actions import runtime
 from actions.fallback import ActionFallback
@@ -175,3 +175,13 @@ def test_a_hand_off_request_with_a_question_answers_it_first():
     messages, _ = run(ActionHandoff(), tracker("I want to talk to a real person",
                                                intent="request_human"))
     assert [m["text"] for m in messages] == [say("handoff.notice_unavailable", "en")]
+
+
+def test_a_message_a_form_rejected_is_forgotten_not_looped():
+    # Rasa's core fallback inside a form: forgetting the message is what stops it predicting
+    # action_fallback again until its circuit breaker silences the conversation.
+    track = tracker("asdf qwer", intent="nlu_fallback", loop="screening_form")
+    track.active_loop["rejected"] = True
+    messages, events = run(ActionFallback(), track)
+    assert messages[0]["text"] == say("fallback.rephrase_no_suggestion", "zh-TW")
+    assert events == [UserUtteranceReverted()]
