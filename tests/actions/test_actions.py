@@ -180,7 +180,7 @@ def test_a_hand_off_request_with_a_question_answers_it_first():
 def test_a_message_a_form_rejected_is_forgotten_not_looped():
     # Rasa's core fallback inside a form: forgetting the message is what stops it predicting
     # action_fallback again until its circuit breaker silences the conversation.
-    track = tracker("asdf qwer", intent="nlu_fallback", loop="screening_form")
+    track = tracker("嗯嗯嗯 ???", intent="nlu_fallback", loop="screening_form")
     track.active_loop["rejected"] = True
     messages, events = run(ActionFallback(), track)
     assert messages[0]["text"] == say("fallback.rephrase_no_suggestion", "zh-TW")
