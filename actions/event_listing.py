@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -12,21 +11,11 @@ from actions import runtime
 from actions.market_answer import answer_question
 from actions.tracker import changed, latest_entity, latest_text, name_of, reply_language
 from market_entry.events import list_events, parse_query
-from market_entry.events.listing import SHOWN_AT_MOST, Query, describe
+from market_entry.events.listing import SHOWN_AT_MOST, Query, describe, is_question_for_the_packs
 from market_entry.events.model import NOT_YET_OPEN, OPEN, Event
 from market_entry.phrases import clip_label, say
 
 MAX_BUTTONS = 4
-# "攤位費政府有補助嗎？" is a question for the packs (Taiwan-side support), not a list of events.
-_SUBSIDY = re.compile(r"補助|補貼|津貼|补助|补贴|subsid|funding|grant", re.IGNORECASE)
-# A typed request for events names one; "想去德國賣茶要注意什麼" misread as ask_events does not.
-_EVENT_WORD = re.compile(
-    r"展|媒合|洽談|洽谈|商洽|拓銷|拓销|參展|参展|活動|活动|場次|说明会|說明會|研討會|研讨会|參加|参加|"
-    r"報名|报名|商機|商机|采购|採購|買主|买主|"
-    r"\b(fairs?|expos?|exhibitions?|shows?|events?|matchmaking|pavilions?|missions?|sessions?|"
-    r"webinars?|seminars?|attend|join|register|booths?|buyers?)\b", re.IGNORECASE)
-
-
 def event_buttons(events: list[Event], lang: str, officer: bool = True) -> list[dict[str, str]]:
     buttons = [{"title": clip_label(say("button.check_event", lang, short=e.short(lang))),
                 "payload": f'/screen_eligibility{{"selected_event":"{e.id}"}}'}
@@ -66,9 +55,7 @@ class ActionListEvents(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         message = latest_text(tracker)
-        typed = not message.startswith("/")
-        if _SUBSIDY.search(message) or (typed and not _EVENT_WORD.search(message)
-                                        and len(message) > 6):
+        if is_question_for_the_packs(message):
             return await answer_question(dispatcher, tracker)
         lang = reply_language(tracker)
         today = runtime.today()

@@ -37,6 +37,24 @@ class Listed:
     registration: str
 
 
+# "攤位費政府有補助嗎？" is a question for the packs (Taiwan-side support), not a list of events.
+_SUBSIDY = re.compile(r"補助|補貼|津貼|补助|补贴|subsid|funding|grant", re.IGNORECASE)
+# A typed request for events names one; "想去德國賣茶要注意什麼" misread as ask_events does not.
+_EVENT_WORD = re.compile(
+    r"展|媒合|洽談|洽谈|商洽|拓銷|拓销|參展|参展|活動|活动|場次|说明会|說明會|研討會|研讨会|參加|参加|"
+    r"報名|报名|商機|商机|采购|採購|買主|买主|"
+    r"\b(fairs?|expos?|exhibitions?|shows?|events?|matchmaking|pavilions?|missions?|sessions?|"
+    r"webinars?|seminars?|attend|join|register|booths?|buyers?)\b", re.IGNORECASE)
+
+
+def is_question_for_the_packs(message: str) -> bool:
+    """A message classified as a request for events that the knowledge packs should answer
+    instead: a subsidy question, or a typed question naming no event at all."""
+    if message.startswith("/"):
+        return False
+    return bool(_SUBSIDY.search(message)) or (len(message) > 6 and not _EVENT_WORD.search(message))
+
+
 def list_events(catalogue: Catalogue, today: date, query: Query = Query()) -> list[Listed]:
     out = []
     for event in sorted(catalogue.events, key=lambda e: (e.starts, e.id)):
