@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import runtime
-from actions.tracker import slot
+from actions.tracker import latest_entity, slot
 from market_entry.phrases import say
 
 log = logging.getLogger(__name__)
@@ -21,7 +21,8 @@ def show_notice(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str
                 ) -> list[dict[str, Any]]:
     """Names the desk, shows the PDPA Art. 8 notice and asks for consent: nothing personal is
     collected before the answer."""
-    market = slot(tracker, "market")
+    # "可以幫我聯絡負責菲律賓的專員嗎": the market named in this message names the desk
+    market = latest_entity(tracker, "market") or slot(tracker, "market")
     kb = runtime.kb()
     desk = kb.desks[kb.markets[market].desk].name(lang) if kb and market in kb.destinations() \
         else None

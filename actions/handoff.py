@@ -18,7 +18,6 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.consent_notice import show_notice
-from actions.market_answer import answer_if_covered
 from actions.tracker import latest_intent, name_of, reply_language, slots
 from market_entry.leads.build import build_lead
 from market_entry.leads.model import CONSENT_AGREED, CONSENT_DECLINED, utc_now
@@ -36,9 +35,7 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
-        # "我們要去日本賣茶 想找專人聊": the question is answered before the notice, not lost.
-        events = answer_if_covered(dispatcher, tracker)
-        return events + show_notice(dispatcher, tracker, reply_language(tracker))
+        return show_notice(dispatcher, tracker, reply_language(tracker))
 
 
 class ActionConsent(Action):

@@ -16,8 +16,6 @@ from market_entry.leads.offer import asks_for_person
 from market_entry.unanswered import record_unanswered
 
 log = logging.getLogger(__name__)
-# Shorter messages ("找專人", "talk to someone") carry no question besides the request.
-QUESTION_CHARS = 10
 
 
 async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker
@@ -26,39 +24,20 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker
     (a question typed as a "free answer", a subsidy question in an events request)."""
     text = latest_text(tracker)
     lang = reply_language(tracker)
+    if asks_for_person(text) and tracker.get_slot("handoff_consent") not in ("asked", "agreed"):
+        # "可以找專人聊日本的通路嗎": the person is what they asked for; the officer gets the
+        # question with the conversation
+        return show_notice(dispatcher, tracker, lang)
     reply = runtime.answerer().respond(text, lang, context(tracker), payload_entities(tracker))
     log.info("market question answered: kind=%s entry=%s market=%s", reply.kind,
              reply.entry.id if reply.entry else None, reply.market)
-    wants_person = asks_for_person(text) and tracker.get_slot("handoff_consent") not in (
-        "asked", "agreed")
-    if wants_person and reply.entry is None:
-        # "我想找專人談日本市場" with nothing to answer: the person is what they asked for
-        return show_notice(dispatcher, tracker, lang)
     events = send(dispatcher, reply, tracker)
-    if wants_person:
-        events += show_notice(dispatcher, tracker, lang)
-    elif reply.kind == NOT_COVERED_REPLY:
+    if reply.kind == NOT_COVERED_REPLY:
         note_unanswered(text, reply.market)
     elif reply.entry is not None:
         set_now = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
         events += offer.maybe_offer(dispatcher, tracker, lang, set_now)
     return events
-
-
-def answer_if_covered(dispatcher: CollectingDispatcher, tracker: Tracker
-                      ) -> list[dict[str, Any]]:
-    """The answer to a question typed along with another request ("…想找專人聊"), when the packs
-    hold one; nothing otherwise (no "not covered", no "which market?")."""
-    text = latest_text(tracker)
-    if len(text) < QUESTION_CHARS or text.startswith("/"):
-        return []
-    reply = runtime.answerer().respond(text, reply_language(tracker), context(tracker),
-                                       payload_entities(tracker))
-    if reply.entry is None:
-        return []
-    log.info("market question answered: kind=%s entry=%s market=%s", reply.kind,
-             reply.entry.id, reply.market)
-    return send(dispatcher, reply, tracker)
 
 
 class ActionAnswerQuestion(Action):

@@ -47,6 +47,7 @@ _PERSON = (r"(專人|真人|承辦|窗口|專員|官員|同仁|客服|专人|专
 _ASK = (r"(想|請|请|幫|帮|可以|能不能|能否|找|聯絡|联系|聯繫|連絡|轉|转|約|约|談|谈|聊|問|问|"
         r"\b(talk|speak|contact|connect|call|meet|chat|reach|need|want|like|get)\b)")
 _WANTS_PERSON = re.compile(
+    r"(有沒有|有没有|有|派|找)人(可以|能|來|来)?.{0,6}(打電話|打电话|聯絡|联系|聯繫|回電|回电|談|谈)|"
     f"{_ASK}.{{0,12}}{_PERSON}|{_PERSON}.{{0,12}}"
     r"(\b(contact|call|reach|email|e-mail)\s+(me|us)\b|(聯絡|联系|聯繫|連絡|打給|回電)(我|我們))",
     re.IGNORECASE)

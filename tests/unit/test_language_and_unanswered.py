@@ -27,7 +27,7 @@ def test_a_language_named_in_a_question_is_no_switch_request():
 
 
 def test_asking_for_a_person_inside_a_question():
-    for message in ("我們想去日本賣茶，可以找專人聊嗎？", "請專人聯絡我們",
+    for message in ("我們想去日本賣茶，可以找專人聊嗎？", "請專人聯絡我們", "有沒有人可以打電話給我",
                     "Can someone contact me about Japan?", "I'd like to talk to an officer"):
         assert asks_for_person(message), message
     for message in ("我需要找顧問嗎", "how do I find an agent in the US", "日本的食品標示要寫什麼"):
