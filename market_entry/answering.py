@@ -268,9 +268,14 @@ class Answerer:
             products = [context.product]
         if not topics and not question and context.topic:
             topics = [context.topic]
+        if not topics and is_tax_only(clean):
+            # "那稅呢", "稅怎麼算": a tax of whichever kind the conversation is about — company
+            # and sales taxes, duties, or the tax on parcels — ranked by that conversation
+            topics = [t for t in TAX_TOPICS if t in kb.topics]
 
         specifics = retriever.content_terms(Query(question), matches, leave_out=(MARKET, TOPIC))
-        if topics and not specifics:
+        tax_only = is_tax_only(clean)
+        if topics and (not specifics or tax_only):
             # Only a topic ("那標籤呢？", "那稅呢", a topic button): that topic's entries for the
             # product, ranked by what the conversation was about.
             # Something to rank by: the conversation's last question, or a topic phrase that
@@ -279,8 +284,9 @@ class Answerer:
             specific = any(m.label == TOPIC and len(m.text.replace(" ", "")) >= 3
                            for m in matches if clean)
             ranking = f"{earlier} {clean}" if earlier else (clean if specific else "")
-            reply = self._topic_answer(kb, retriever, market, topics[0], tuple(products),
-                                       ranking, lang)
+            reply = self._topic_answer(kb, retriever, market,
+                                       tuple(topics) if tax_only else tuple(topics[:1]),
+                                       tuple(products), ranking, lang)
         else:
             if follow_up and question == clean:
                 # "那日本呢 我們是賣毛巾的", "and for the label, english is ok?": read with the
@@ -382,12 +388,12 @@ class Answerer:
         return Reply(CHOICES, say("answer.choose_entry", lang) + "\n" + options, buttons,
                      slots={"fallback_count": 0.0}, result=result)
 
-    def _topic_answer(self, kb, retriever: Retriever, market: str, topic: str,
+    def _topic_answer(self, kb, retriever: Retriever, market: str, topics: tuple[str, ...],
                       products: tuple[str, ...], text: str, lang: str) -> Reply:
         """The topic's entries for the owner's product; when several fit, the one closest to
         the conversation is answered (the others offered beside it), or — with nothing to go
         on, as after a topic button — the owner chooses."""
-        entries = retriever.by_topic(market, topic, products)
+        entries = [e for topic in topics for e in retriever.by_topic(market, topic, products)]
         if not entries:
             return self._not_covered(kb, market, lang, None)
         if products:
@@ -402,7 +408,7 @@ class Answerer:
             return self._answer(kb, entries[0], lang, None)
         if text:
             matcher = self._indexes()[2]
-            query = Query(text=text, market=market, topics=(topic,), products=products)
+            query = Query(text=text, market=market, topics=topics, products=products)
             result = self._search(retriever, query, matcher.find(text))
             allowed = {e.id for e in entries}
             ranked = [c for c in result.ranking if c.entry.id in allowed]
@@ -511,6 +517,17 @@ def _destination(matches: list[TermMatch], text: str) -> str | None:
 _FOLLOW_UP = re.compile(r"^(那|那麼|那如果|如果|若是|換成|改成|還有|另外|順便|and\b|what about|how about|"
                         r"also\b|if\b|then\b)", re.IGNORECASE)
 FOLLOW_UP_MAX_CHARS = 30
+
+
+# A message that only asks about tax: no topic of its own, the conversation says which tax.
+_TAX_ONLY = re.compile(
+    r"^(那|那麼|還有|另外|and|what about|how about)?\s*(the\s+)?(稅|稅務|稅金|taxes|tax)\s*"
+    r"(呢|怎麼算|要怎麼算|怎麼繳|要繳多少|多少|有哪些|是多少|要怎麼處理)?\s*[?？。.]*$", re.IGNORECASE)
+TAX_TOPICS = ("company_tax", "tariffs", "customs")
+
+
+def is_tax_only(text: str) -> bool:
+    return bool(_TAX_ONLY.match(text.strip()))
 
 
 def is_follow_up(text: str) -> bool:
