@@ -22,6 +22,12 @@ from market_entry.gazetteer import TermPattern
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’\-+][A-Za-z0-9]+)*|\S")
 _CASE_SENSITIVE_MAX = 3
+# Owners misspell country names ("Philipines", "Malysia", "Veitnam"); a market is a word owners
+# type once and expect to be understood. Only labels listed here are matched with typos.
+FUZZY_LABELS = ("market",)
+_FUZZY_MIN_CHARS = 6
+# Real words one edit from a market's name: a US state, a currency.
+_NOT_MISSPELT = frozenset({"indiana", "francs"})
 
 
 @dataclass(frozen=True)
@@ -49,10 +55,14 @@ class TermMatcher:
         self._folded = PhraseMatcher(vocab, attr="LOWER")
         self._exact = PhraseMatcher(vocab, attr="ORTH")
         self.size = 0
+        self._fuzzy: dict[str, tuple[str, str]] = {}   # lower-case word -> (label, value)
         for pattern in patterns:
             words = [w for w, _ in _split(pattern.phrase)]
             if not words:
                 continue
+            if pattern.label in FUZZY_LABELS and len(words) == 1 and words[0].isalpha() \
+                    and words[0].isascii() and len(words[0]) >= _FUZZY_MIN_CHARS:
+                self._fuzzy.setdefault(words[0].lower(), (pattern.label, pattern.value))
             key = f"{pattern.label}\t{pattern.value}"
             matcher = self._exact if _case_sensitive(pattern.phrase) else self._folded
             matcher.add(key, [Doc(vocab, words=words)])
@@ -70,6 +80,7 @@ class TermMatcher:
                 key = self._nlp.vocab.strings[match_id]
                 label, value = key.split("\t", 1)
                 by_label.setdefault(label, []).append(Span(doc, start, end, label=key))
+        self._add_misspelt(doc, pieces, by_label)
         found: list[TermMatch] = []
         for spans in by_label.values():
             for span in filter_spans(spans):
@@ -79,3 +90,43 @@ class TermMatcher:
                 finish = last_start + len(last_word)
                 found.append(TermMatch(label, value, begin, finish, text[begin:finish]))
         return sorted(found, key=lambda m: (m.start, m.label))
+
+    def _add_misspelt(self, doc: Doc, pieces: list[tuple[str, int]],
+                      by_label: dict[str, list[Span]]) -> None:
+        """A word one edit from a market's name (two for long names) counts as that name, when
+        no other name is as close and the word is not a name already."""
+        taken = {i for spans in by_label.values() for s in spans for i in range(s.start, s.end)}
+        for index, (word, _) in enumerate(pieces):
+            lower = word.lower()
+            if index in taken or len(word) < _FUZZY_MIN_CHARS or not word.isascii() \
+                    or not word.isalpha() or lower in self._fuzzy or lower in _NOT_MISSPELT:
+                continue
+            allowed = 1 if len(word) < 9 else 2
+            best = sorted((distance, name) for name in self._fuzzy
+                          if abs(len(name) - len(lower)) <= allowed
+                          and (distance := edit_distance(lower, name, allowed)) <= allowed)
+            if not best or (len(best) > 1 and best[1][0] == best[0][0]
+                            and self._fuzzy[best[1][1]] != self._fuzzy[best[0][1]]):
+                continue
+            label, value = self._fuzzy[best[0][1]]
+            key = f"{label}\t{value}"
+            self._nlp.vocab.strings.add(key)
+            by_label.setdefault(label, []).append(Span(doc, index, index + 1, label=key))
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (a swap of neighbours counts once), or limit + 1 as
+    soon as it must exceed `limit`."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]

@@ -54,3 +54,23 @@ def test_an_alias_added_to_a_pack_is_recognised(tmp_path):
     matcher = TermMatcher(term_patterns(load_knowledge(root)))
     assert [(m.label, m.value, m.text) for m in matcher.find("扶桑國的認證")][0] == (
         "market", "jp", "扶桑國")
+
+
+def test_misspelt_market_names_are_understood():
+    from market_entry.answering import Answerer
+    from market_entry.knowledge import KnowledgeStore
+    from tests.conftest import REAL_KNOWLEDGE
+    finder = Answerer(KnowledgeStore(REAL_KNOWLEDGE))
+    for text, market in (("de minimis for shipments into the Philipines?", "ph"),
+                         ("Malysia need what cert", "my"), ("Veitnam tariff", "vn"),
+                         ("we sell to Mexcio", "mx"), ("Indonisia halal", "id")):
+        assert [m.value for m in finder.find_terms(text) if m.label == "market"] == [market]
+    for text in ("we ship to Indiana", "shipping conditions", "emissions reporting"):
+        assert not [m for m in finder.find_terms(text) if m.label == "market"], text
+
+
+def test_edit_distance_counts_a_swap_once():
+    from market_entry.term_matcher import edit_distance
+    assert edit_distance("veitnam", "vietnam", 2) == 1
+    assert edit_distance("philipines", "philippines", 2) == 1
+    assert edit_distance("abcdefgh", "zzzzzzzz", 2) == 3
