@@ -223,6 +223,10 @@ class Answerer:
         market = _destination([m for m in matches if m.label == MARKET
                                and m.value in kb.destinations()], clean) or next(
             (m for m in markets if m in kb.destinations()), None)
+        if market is None and markets and markets[0] in kb.groups:
+            # "中東電商要上哪個平台": a region with one pack is that pack
+            members = kb.groups[markets[0]].markets
+            market = members[0] if len(members) == 1 and members[0] in kb.destinations() else None
         if market is None and markets:
             first = markets[0]
             taiwan = self._taiwan_side(kb, retriever, question, matches, lang) if content else None
@@ -364,6 +368,9 @@ class Answerer:
         result = self._search(retriever, Query(text=question, taiwan_side_only=True), matches)
         if result.decision != ANSWER:
             return None
+        named = {m.value for m in matches if m.label == TOPIC}
+        if named and result.best.entry.topic not in named:
+            return None   # "新興市場的食品規定" asks a market's food rules, not TAITRA's services
         # Without a market the bar is higher: the question must clearly be about Taiwan's own
         # programmes ("新加坡設公司要多少錢" is not a booth-subsidy question).
         if (result.best.score < TAIWAN_SIDE_MIN_HYBRID if self._semantic is not None

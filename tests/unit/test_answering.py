@@ -17,6 +17,7 @@ from market_entry.answering import (
     Context,
 )
 from market_entry.knowledge import KnowledgeStore
+from tests.conftest import REAL_KNOWLEDGE
 
 
 @pytest.fixture
@@ -106,10 +107,10 @@ def test_uncovered_topic_says_so_and_offers_an_officer(answerer):
     assert reply.buttons[0].payload == "/request_human"
 
 
-def test_group_word_asks_which_member(answerer):
+def test_a_group_with_one_pack_here_is_that_pack(answerer):
+    # the small folder keeps only Vietnam of the emerging markets
     reply = answerer.respond("新興市場的食品規定", "zh-TW", Context())
-    assert reply.kind == ASK_MARKET
-    assert [b.payload for b in reply.buttons] == ['/inform_market{"market":"vn"}']
+    assert reply.kind == NOT_COVERED_REPLY and reply.market == "vn"
 
 
 def test_market_alone_offers_topics(answerer):
@@ -196,3 +197,11 @@ def test_a_pack_serving_all_markets_may_not_have_aliases(tmp_path):
         "markets/tw/market.yml": TAIWAN_PACK["markets/tw/market.yml"] + "aliases: {zh-TW: [臺灣]}\n"})
     with pytest.raises(KnowledgeError, match="not a destination"):
         load_knowledge(root)
+
+
+def test_a_region_with_one_pack_is_answered_from_it():
+    real = Answerer(KnowledgeStore(REAL_KNOWLEDGE))
+    reply = real.respond("中東電商要上哪個平台比較好？", "zh-TW", Context())
+    assert reply.kind == ANSWERED and reply.market == "ae"
+    reply = real.respond("新興市場的食品規定", "zh-TW", Context())
+    assert reply.kind == ASK_MARKET and len(reply.buttons) == 8
