@@ -229,7 +229,8 @@ class Answerer:
             market = members[0] if len(members) == 1 and members[0] in kb.destinations() else None
         if market is None and markets:
             first = markets[0]
-            taiwan = self._taiwan_side(kb, retriever, question, matches, lang) if content else None
+            taiwan = self._taiwan_side(kb, retriever, question, matches, lang,
+                                       on_topic=True) if content else None
             if taiwan is not None:
                 return taiwan
             if first in kb.groups:
@@ -360,16 +361,19 @@ class Answerer:
         )
 
     def _taiwan_side(self, kb, retriever: Retriever, question: str, matches: list[TermMatch],
-                     lang: str) -> Reply | None:
+                     lang: str, on_topic: bool = False) -> Reply | None:
         """An answer from the packs that serve every market (subsidies, SME status, export
-        insurance, the desks), when the question is about those and no market was named."""
+        insurance, the desks), when the question is about those and no market was named.
+        `on_topic`: a region or another country was named, so the answer must be on the topic
+        the question names (topic words are broad: 買主 is a channels word, and a question
+        about checking a buyer's credit is still about payment)."""
         if not question:
             return None
         result = self._search(retriever, Query(text=question, taiwan_side_only=True), matches)
         if result.decision != ANSWER:
             return None
         named = {m.value for m in matches if m.label == TOPIC}
-        if named and result.best.entry.topic not in named:
+        if on_topic and named and result.best.entry.topic not in named:
             return None   # "新興市場的食品規定" asks a market's food rules, not TAITRA's services
         # Without a market the bar is higher: the question must clearly be about Taiwan's own
         # programmes ("新加坡設公司要多少錢" is not a booth-subsidy question).
