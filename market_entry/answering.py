@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import re
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from market_entry.normalise import normalise
 from market_entry.phrases import clip_label, say
 from market_entry.retrieval import (
     ANSWER,
+    NOT_COVERED,
     Query,
     RetrievalResult,
     RetrievalSettings,
@@ -126,7 +128,7 @@ class Answerer:
         self.dense = dense
         self.vector_cache = vector_cache
         self._semantic: SemanticScorer | None = None
-        self._semantic_for: tuple[str, object] = ("", {})   # the last question's scores
+        self._semantic_for: dict[str, Mapping[str, float]] = {}   # recent texts' scores
         self._built_for: str | None = None
         self._retriever: Retriever | None = None
         self._matcher: TermMatcher | None = None
@@ -159,16 +161,32 @@ class Answerer:
             self._built_for = kb.fingerprint
         return kb, self._retriever, self._matcher
 
-    def _search(self, retriever: Retriever, query: Query,
-                matches: list[TermMatch]) -> RetrievalResult:
+    def _search(self, retriever: Retriever, query: Query, matches: list[TermMatch],
+                market_blind_check: bool = False) -> RetrievalResult:
         """Lexical search, made hybrid when the semantic views are on."""
         scorer = self._semantic
         if scorer is None or not query.text:
             return retriever.search(query, matches)
-        text = query.text
-        if self._semantic_for[0] != text:
-            self._semantic_for = (text, scorer.scores(text))
-        return retriever.search(query, matches, self._semantic_for[1], scorer.weights)
+        result = retriever.search(query, matches, self._meaning(query.text), scorer.weights)
+        bare = _without_markets(query.text, matches)
+        if not market_blind_check or result.decision != ANSWER or bare == query.text \
+                or not bare.strip():
+            return result
+        # The market's name ranks the market's own entries well, but must not carry the answer:
+        # "墨西哥治安好嗎" is close to every Mexico entry by that one word. Without it, the
+        # question must still clear the bar.
+        check = retriever.search(query, matches, self._meaning(bare), scorer.weights)
+        if check.best is None or check.best.score < check.threshold:
+            return replace(result, decision=NOT_COVERED)
+        return result
+
+    def _meaning(self, text: str) -> Mapping[str, float]:
+        """Semantic scores of `text`, remembered for the last few texts of this question."""
+        if text not in self._semantic_for:
+            if len(self._semantic_for) >= 4:
+                self._semantic_for.pop(next(iter(self._semantic_for)))
+            self._semantic_for[text] = self._semantic.scores(text)
+        return self._semantic_for[text]
 
     def warm_up(self) -> None:
         """Builds the indexes and loads the sentence model now (at server start), not on the
@@ -273,14 +291,14 @@ class Answerer:
             products = [context.product]
         if not topics and not question and context.topic:
             topics = [context.topic]
-        if not topics and is_tax_only(clean):
+        if not topics and (is_tax_only(clean) or _TAX_WORD.search(clean)):
             # "那稅呢", "稅怎麼算": a tax of whichever kind the conversation is about — company
             # and sales taxes, duties, or the tax on parcels — ranked by that conversation
             topics = [t for t in TAX_TOPICS if t in kb.topics]
 
         specifics = retriever.content_terms(Query(question), matches, leave_out=(MARKET, TOPIC))
         tax_only = is_tax_only(clean)
-        if topics and (not specifics or tax_only):
+        if topics and ((not specifics and not certifications) or tax_only):
             # Only a topic ("那標籤呢？", "那稅呢", a topic button): that topic's entries for the
             # product, ranked by what the conversation was about.
             # Something to rank by: the conversation's last question, or a topic phrase that
@@ -308,7 +326,9 @@ class Answerer:
                 products=tuple(products),
                 certifications=tuple(certifications),
             )
-            result = self._search(retriever, query, matches)
+            # A question re-read for another market, or with the one it follows, was an
+            # owner's real question already: the market-blind check is for new questions.
+            result = self._search(retriever, query, matches, market_blind_check=question == clean)
             if result.decision == ANSWER:
                 reply = self._answer(kb, result.best.entry, lang, result,
                                      retriever.related(result))
@@ -535,6 +555,17 @@ _TAX_ONLY = re.compile(
     r"^(那|那麼|還有|另外|and|what about|how about)?\s*(the\s+)?(稅|稅務|稅金|taxes|tax)\s*"
     r"(呢|怎麼算|要怎麼算|怎麼繳|要繳多少|多少|有哪些|是多少|要怎麼處理)?\s*[?？。.]*$", re.IGNORECASE)
 TAX_TOPICS = ("company_tax", "tariffs", "customs")
+# A tax named without saying which ("那稅呢 進口要繳哪些", "is there any tax"): one of the three.
+_TAX_WORD = re.compile(r"稅|\btax(es)?\b", re.IGNORECASE)
+
+
+def _without_markets(text: str, matches: list[TermMatch]) -> str:
+    """`text` with the market names found in it blanked out."""
+    for match in sorted((m for m in matches if m.label == MARKET), key=lambda m: m.start,
+                        reverse=True):
+        if text[match.start:match.end] == match.text:
+            text = text[: match.start] + " " + text[match.end:]
+    return text
 
 
 def is_tax_only(text: str) -> bool:

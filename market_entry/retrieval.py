@@ -54,6 +54,16 @@ class RetrievalSettings:
     family_penalty: float = 0.2    # an entry about another product family than the owner's
     fused_topic_boost: float = 0.08   # hybrid scale: the entry is on the topic the owner named
     own_market_bonus: float = 0.04    # hybrid scale: the market's own entry over a Taiwan-side one
+    # A Taiwan-side entry leads a question about a named market only when the market's own best
+    # entry scores under this share of it (the own entry knows the market; the general one
+    # wins on wording its many example questions share with the owner's).
+    own_market_share: float = 0.9
+    # ...unless the Taiwan-side entry covers this much more of the question's words ("外貿協會在
+    # 當地有沒有辦公室" names the Taiwan side's own service).
+    own_market_coverage_gap: float = 0.15
+    # Hybrid: an entry that shares no word with the question answers only on a clearly higher
+    # meaning score ("歐盟的武器出口管制" is near REACH by meaning alone, and not about it).
+    wordless_margin: float = 0.1
 
 
 @dataclass(frozen=True)
@@ -231,8 +241,17 @@ class Retriever:
             if score > 0:
                 candidates.append(Candidate(entry, score, coverage, tuple(reasons)))
         candidates.sort(key=lambda c: c.score, reverse=True)
+        if query.market and candidates and candidates[0].entry.market != query.market:
+            own = next((c for c in candidates if c.entry.market == query.market), None)
+            if own is not None and own.score >= settings.own_market_share * candidates[0].score \
+                    and own.coverage + settings.own_market_coverage_gap > candidates[0].coverage:
+                candidates.remove(own)
+                candidates.insert(0, own)
         threshold = fusion.threshold if semantic is not None and fusion is not None \
             else settings.answer_threshold
+        if semantic is not None and fusion is not None and candidates \
+                and candidates[0].coverage == 0:
+            threshold += settings.wordless_margin
         return self._decide(candidates, unknown, threshold)
 
     def _serves_all(self, entry: Entry) -> bool:

@@ -163,6 +163,19 @@ def test_uncovered_topic_is_admitted_and_recorded_for_staff(services, sender):
     assert "日本的太空旅遊業執照怎麼申請?我的電話<number>".encode() in recorded
 
 
+@pytest.mark.parametrize(("message", "market"), [
+    ("墨西哥治安好嗎？", "mx"),
+    ("歐盟的武器出口管制", "eu"),
+    ("杜拜的房地產值得投資嗎", "ae"),
+])
+def test_a_covered_market_named_in_an_uncovered_question_does_not_carry_an_answer(
+        services, sender, message, market):
+    # every Mexico entry is close to "墨西哥治安" by the one word 墨西哥: no entry answers it
+    replies = services.chat(sender, message)
+    assert card(replies) is None, texts(replies)[:300]
+    assert texts(replies).strip()
+
+
 @pytest.mark.parametrize("message", [
     "明天台北天氣如何？",
     "推薦我幾支會漲的股票",

@@ -70,3 +70,19 @@ def test_drafts_are_never_retrieved(tmp_path):
     retriever = Retriever(kb, Segmenter(domain_words(kb)))
     result = retriever.search(Query("日本商標怎麼註冊", market="jp", topics=("ip",)))
     assert all(c.entry.id != "jp-ip-trademark" for c in result.candidates)
+
+
+def hybrid(tools, text, semantic, **query):
+    from market_entry.semantic import HYBRID
+    retriever, matcher = tools
+    return retriever.search(Query(text, **query), matcher.find(text), semantic, HYBRID)
+
+
+def test_meaning_alone_must_clear_a_higher_bar(tools):
+    # No word of the question is in the entry: a meaning score just over the bar is not enough
+    # ("歐盟的武器出口管制" sits near REACH by meaning, and is not about it) ...
+    question = "日本的宇宙旅行執照"
+    assert hybrid(tools, question, {"jp-certification-pse": 0.33}, market="jp").decision \
+        == NOT_COVERED
+    # ... a clearly higher one is (a paraphrase that shares no word with the entry)
+    assert hybrid(tools, question, {"jp-certification-pse": 0.45}, market="jp").decision == ANSWER
