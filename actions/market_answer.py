@@ -24,11 +24,14 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker
     (a question typed as a "free answer", a subsidy question in an events request)."""
     text = latest_text(tracker)
     lang = reply_language(tracker)
-    if asks_for_person(text) and tracker.get_slot("handoff_consent") not in ("asked", "agreed"):
-        # "可以找專人聊日本的通路嗎": the person is what they asked for; the officer gets the
-        # question with the conversation
-        return show_notice(dispatcher, tracker, lang)
+    wants_person = asks_for_person(text) and tracker.get_slot("handoff_consent") not in (
+        "asked", "agreed")
     reply = runtime.answerer().respond(text, lang, context(tracker), payload_entities(tracker))
+    if wants_person:
+        # "日本要什麼認證？可以找專人聊嗎": the answer when the packs have one, then the
+        # notice for the person they asked for (the officer gets the question with the chat)
+        events = send(dispatcher, reply, tracker) if reply.entry is not None else []
+        return events + show_notice(dispatcher, tracker, lang)
     log.info("market question answered: kind=%s entry=%s market=%s", reply.kind,
              reply.entry.id if reply.entry else None, reply.market)
     events = send(dispatcher, reply, tracker)

@@ -393,18 +393,25 @@ class Answerer:
         if result.decision != ANSWER:
             return None
         named = {m.value for m in matches if m.label == TOPIC}
-        if on_topic and named and result.best.entry.topic not in named:
-            return None   # "新興市場的食品規定" asks a market's food rules, not TAITRA's services
+        best = result.best
+        if on_topic and named and best.entry.topic not in named:
+            # "新興市場的食品規定" asks a market's food rules, not TAITRA's services; "新南向的
+            # 收款風險高 輸出保險有優惠嗎" is a payment question the Taiwan side answers
+            best = next((c for c in result.ranking if c.entry.topic in named), None)
+            if best is None or best.score < result.threshold:
+                return None
+            result = replace(result, candidates=(best, *(c for c in result.candidates
+                                                          if c is not best)))
         # Without a market the bar is higher: the question must clearly be about Taiwan's own
         # programmes ("新加坡設公司要多少錢" is not a booth-subsidy question).
-        if (result.best.score < TAIWAN_SIDE_MIN_HYBRID if self._semantic is not None
-                else result.best.coverage < TAIWAN_SIDE_MIN_COVERAGE):
+        if (best.score < TAIWAN_SIDE_MIN_HYBRID if self._semantic is not None
+                else best.coverage < TAIWAN_SIDE_MIN_COVERAGE):
             return None
         overall = self._search(retriever, Query(text=question), matches)
-        if overall.best is not None and overall.best.entry is not result.best.entry and \
-                overall.best.score > result.best.score * TAIWAN_SIDE_MARGIN:
+        if overall.best is not None and overall.best.entry is not best.entry and \
+                overall.best.score > best.score * TAIWAN_SIDE_MARGIN:
             return None   # a market's own rule fits clearly better: ask which market
-        reply = self._answer(kb, result.best.entry, lang, result, retriever.related(result))
+        reply = self._answer(kb, best.entry, lang, result, retriever.related(result))
         reply.slots.update({"pending_question": None, "last_question": question})
         return reply
 

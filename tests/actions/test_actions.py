@@ -142,10 +142,16 @@ def test_a_language_mentioned_in_a_question_is_not_a_switch():
     assert messages[0]["text"] != say("system.language_switched", "zh-TW")
 
 
-def test_a_question_that_also_asks_for_a_person_gets_the_notice():
+def test_a_question_that_also_asks_for_a_person_gets_the_answer_and_the_notice():
     messages, _ = run(ActionAnswerQuestion(), ask(
         "我們是做小家電的，想賣到日本需要什麼認證？可以找專人聊嗎"))
+    assert messages[0]["custom"]["entry_id"] == "jp-certification-pse"
     # the small knowledge folder has no consent notice: the hand-off says so, collecting nothing
+    assert messages[-1]["text"] == say("handoff.notice_unavailable", "zh-TW")
+
+
+def test_a_request_for_a_person_without_a_question_gets_the_notice_only():
+    messages, _ = run(ActionAnswerQuestion(), ask("可以找專人聊嗎"))
     assert [m["text"] for m in messages] == [say("handoff.notice_unavailable", "zh-TW")]
 
 
