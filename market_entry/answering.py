@@ -295,6 +295,9 @@ class Answerer:
             # "那稅呢", "稅怎麼算": a tax of whichever kind the conversation is about — company
             # and sales taxes, duties, or the tax on parcels — ranked by that conversation
             topics = [t for t in TAX_TOPICS if t in kb.topics]
+            if _IMPORT_WORD.search(clean):
+                # "那稅呢 進口要繳哪些": the taxes on importing, not the company's
+                topics = [t for t in topics if t != "company_tax"]
 
         specifics = retriever.content_terms(Query(question), matches, leave_out=(MARKET, TOPIC))
         tax_only = is_tax_only(clean)
@@ -327,8 +330,11 @@ class Answerer:
                 certifications=tuple(certifications),
             )
             # A question re-read for another market, or with the one it follows, was an
-            # owner's real question already: the market-blind check is for new questions.
-            result = self._search(retriever, query, matches, market_blind_check=question == clean)
+            # owner's real question already; one about a product or a certification is about
+            # more than the market (a topic word is not enough: 簽證 is a company set-up word,
+            # and "泰國的婚姻簽證" is not ours). The market-blind check is for the rest.
+            blind = question == clean and not (products or certifications)
+            result = self._search(retriever, query, matches, market_blind_check=blind)
             if result.decision == ANSWER:
                 reply = self._answer(kb, result.best.entry, lang, result,
                                      retriever.related(result))
@@ -564,6 +570,7 @@ _TAX_ONLY = re.compile(
 TAX_TOPICS = ("company_tax", "tariffs", "customs")
 # A tax named without saying which ("那稅呢 進口要繳哪些", "is there any tax"): one of the three.
 _TAX_WORD = re.compile(r"稅|\btax(es)?\b", re.IGNORECASE)
+_IMPORT_WORD = re.compile(r"進口|进口|輸入|\bimport", re.IGNORECASE)
 
 
 def _without_markets(text: str, matches: list[TermMatch]) -> str:

@@ -22,12 +22,14 @@ from market_entry.gazetteer import TermPattern
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’\-+][A-Za-z0-9]+)*|\S")
 _CASE_SENSITIVE_MAX = 3
-# Owners misspell country names ("Philipines", "Malysia", "Veitnam"); a market is a word owners
-# type once and expect to be understood. Only labels listed here are matched with typos.
-FUZZY_LABELS = ("market",)
-_FUZZY_MIN_CHARS = 6
-# Real words one edit from a market's name: a US state, a currency.
-_NOT_MISSPELT = frozenset({"indiana", "francs"})
+# Owners misspell country names ("Philipines", "Malysia", "Veitnam") and the long English words
+# of a topic ("certficate", "labeling"): words they type once and expect to be understood.
+# Only labels listed here are matched with typos, each from a length (shorter topic words have
+# real words one edit away: patent/parent).
+FUZZY_LABELS = {"market": 6, "topic": 8}
+_FUZZY_MIN_CHARS = min(FUZZY_LABELS.values())
+# Real words close to a market's name or a topic word: a US state, a currency, verb forms.
+_NOT_MISSPELT = frozenset({"indiana", "francs", "imported", "importing", "important"})
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class TermMatcher:
             if not words:
                 continue
             if pattern.label in FUZZY_LABELS and len(words) == 1 and words[0].isalpha() \
-                    and words[0].isascii() and len(words[0]) >= _FUZZY_MIN_CHARS:
+                    and words[0].isascii() and len(words[0]) >= FUZZY_LABELS[pattern.label]:
                 self._fuzzy.setdefault(words[0].lower(), (pattern.label, pattern.value))
             key = f"{pattern.label}\t{pattern.value}"
             matcher = self._exact if _case_sensitive(pattern.phrase) else self._folded
@@ -93,8 +95,9 @@ class TermMatcher:
 
     def _add_misspelt(self, doc: Doc, pieces: list[tuple[str, int]],
                       by_label: dict[str, list[Span]]) -> None:
-        """A word one edit from a market's name (two for long names) counts as that name, when
-        no other name is as close and the word is not a name already."""
+        """A word one edit from a market's name or a long topic word (two edits for long
+        words) counts as that term, when no other term is as close and the word is not a term
+        already."""
         taken = {i for spans in by_label.values() for s in spans for i in range(s.start, s.end)}
         for index, (word, _) in enumerate(pieces):
             lower = word.lower()
@@ -109,6 +112,8 @@ class TermMatcher:
                             and self._fuzzy[best[1][1]] != self._fuzzy[best[0][1]]):
                 continue
             label, value = self._fuzzy[best[0][1]]
+            if len(word) < FUZZY_LABELS[label]:
+                continue
             key = f"{label}\t{value}"
             self._nlp.vocab.strings.add(key)
             by_label.setdefault(label, []).append(Span(doc, index, index + 1, label=key))

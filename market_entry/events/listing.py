@@ -37,8 +37,10 @@ class Listed:
     registration: str
 
 
-# "攤位費政府有補助嗎？" is a question for the packs (Taiwan-side support), not a list of events.
-_SUBSIDY = re.compile(r"補助|補貼|津貼|补助|补贴|subsid|funding|grant", re.IGNORECASE)
+# "攤位費政府有補助嗎？", "any support for joining a Taiwan Pavilion?" are questions for the
+# packs (Taiwan-side support), not a list of events.
+_SUBSIDY = re.compile(r"補助|補貼|津貼|补助|补贴|subsid|funding|grant|\bany support\b|"
+                      r"\bsupport (for|to)\b", re.IGNORECASE)
 # A typed request for events names one; "想去德國賣茶要注意什麼" misread as ask_events does not.
 _EVENT_WORD = re.compile(
     r"展|媒合|洽談|洽谈|商洽|拓銷|拓销|參展|参展|活動|活动|場次|说明会|說明會|研討會|研讨会|參加|参加|"

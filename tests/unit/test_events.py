@@ -185,8 +185,9 @@ def test_description_warns_about_estimated_dates(catalogue):
 def test_questions_misread_as_event_requests_go_to_the_packs():
     from market_entry.events.listing import is_question_for_the_packs
     for question in ("明年想去日本參加展覽，攤位費政府有補助嗎？", "想去德國賣茶要注意什麼",
-                     "is there funding for trade shows"):
+                     "is there funding for trade shows",
+                     "Is there any support for joining a Taiwan Pavilion abroad?"):
         assert is_question_for_the_packs(question), question
     for request in ("有什麼展可以參加", "三月有什麼展", "any food expo in Dubai next year",
-                    '/ask_events{"market":"jp"}', "展覽"):
+                    '/ask_events{"market":"jp"}', "展覽", "which shows do you support"):
         assert not is_question_for_the_packs(request), request
