@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from market_entry.english_words import fold
 from market_entry.gazetteer import CERTIFICATION, MARKET, PRODUCT, TOPIC
 from market_entry.knowledge.model import Entry, KnowledgeBase
 from market_entry.normalise import normalise
@@ -152,6 +153,7 @@ class Retriever:
         for word in self.segmenter.words(normalise(text).lower()):
             if word in STOPWORDS or not _WORDLIKE.search(word):
                 continue
+            word = fold(word)
             out.append(word)
             if len(word) >= 3 and _CJK.match(word):
                 out += [b for b in (word[i : i + 2] for i in range(len(word) - 1))

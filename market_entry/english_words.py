@@ -1,0 +1,52 @@
+"""Folding English word forms for lexical retrieval.
+
+Owners write "import", "importer", "imported"; "license" and "licence"; "labeling" and
+"labelling". The packs use one of each. Both sides of the index are folded the same way, so
+the fold only has to be consistent, not linguistically right ("license" -> "licens").
+"""
+
+from __future__ import annotations
+
+import re
+
+# British spellings in the packs, American ones from owners (and the reverse)
+_SPELLING = {
+    "licence": "license", "licences": "licenses", "labelling": "labeling",
+    "labelled": "labeled", "authorised": "authorized", "authorisation": "authorization",
+    "organisation": "organization", "organisations": "organizations", "catalogue": "catalog",
+    "harmonised": "harmonized", "recognised": "recognized", "colour": "color",
+    "programme": "program", "programmes": "programs", "centre": "center", "defence": "defense",
+}
+_SUFFIXES = ("ings", "ing", "ers", "er", "ies", "ed", "es", "s")
+_MIN_STEM = 4
+_LATIN = re.compile(r"^[a-z]+$")
+_EDGE_PUNCTUATION = ".,;:!?'\"()[]"
+
+
+def fold(word: str) -> str:
+    """The form both the index and the query use for one lower-cased word."""
+    word = word.strip(_EDGE_PUNCTUATION) or word
+    if not _LATIN.match(word) or len(word) < 5:
+        return word
+    word = _SPELLING.get(word, word)
+    for suffixes in (_SUFFIXES, ("er",)):   # "registered" -> "register" -> "regist"
+        for suffix in suffixes:
+            # "-er" only from longer stems: a cooker is not a cook
+            least = _MIN_STEM + (suffix in ("er", "ers"))
+            if word.endswith(suffix) and len(word) - len(suffix) >= least:
+                stem = word[: -len(suffix)]
+                if suffix == "s" and stem.endswith(("s", "u", "i")):
+                    return _ending(word)   # "process", "status", "analysis": not plurals
+                word = stem + ("i" if suffix == "ies" else "")
+                break
+        else:
+            break
+    return _ending(word)
+
+
+def _ending(word: str) -> str:
+    if word.endswith("y") and len(word) >= 5:
+        word = word[:-1] + "i"
+    if word.endswith("e") and len(word) >= 4:
+        word = word[:-1]
+    return word

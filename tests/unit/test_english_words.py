@@ -1,0 +1,14 @@
+from market_entry.english_words import fold
+
+
+def test_forms_owners_type_meet_the_forms_the_packs_use():
+    for owner, pack in [("import", "imported"), ("importer", "importers"), ("license", "licence"),
+                        ("licensed", "licences"), ("labeling", "labelling"),
+                        ("company", "companies"), ("registered", "register"), ("taxes", "tax")]:
+        assert fold(owner) == fold(pack), (owner, pack)
+
+
+def test_words_that_only_look_inflected_and_other_scripts_are_kept():
+    for word in ("process", "status", "analysis", "認證", "FDA".lower(), "ce", "us"):
+        assert fold(word) == word
+    assert fold("licence.") == fold("licence")
