@@ -15,7 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.tracker import buttons, context, latest_text, reply_language, send
-from market_entry.answering import ANSWERED, Button, Reply, payload
+from market_entry.answering import ANSWERED, ASK_MARKET, Button, Reply, payload
 from market_entry.knowledge.model import pick
 from market_entry.phrases import clip_label, say
 
@@ -41,12 +41,15 @@ class ActionFallback(Action):
         known = context(tracker)
         typed = bool(text) and not text.startswith("/")
         terms = answerer.find_terms(text) if typed else []
-        # The NLU was unsure, but the packs may not be: a message naming a market (or a topic with
-        # the conversation's market known) is tried as a question first.
+        # The NLU was unsure, but the packs may not be: a message naming a market, or asked
+        # while the conversation has one, is tried as a question first; an owner saying what
+        # they make ("我們做電風扇跟電暖器") is asked which market, the product remembered.
         reply = answerer.respond(text, lang, known) if typed else None
         market_named = any(t.label == "market" for t in terms)
-        if reply is not None and reply.kind == ANSWERED and (
-            market_named or (terms and known.market is not None)
+        product_named = any(t.label == "product" for t in terms)
+        if reply is not None and (
+            (reply.kind == ANSWERED and (market_named or known.market is not None))
+            or (reply.kind == ASK_MARKET and product_named)
         ):
             return send(dispatcher, reply, tracker)
 

@@ -13,7 +13,7 @@ from actions.language import ActionSwitchLanguage
 from actions.market_answer import ActionAnswerQuestion
 from actions.session import ActionSessionStart
 from market_entry.phrases import say
-from tests.actions.conftest import run, tracker
+from tests.actions.conftest import run, slots_of, tracker
 
 
 @pytest.fixture(autouse=True)
@@ -102,6 +102,12 @@ def test_fallback_first_asks_to_rephrase_then_offers_an_officer():
 def test_fallback_answers_a_clear_market_question_anyway():
     messages, _ = run(ActionFallback(), tracker("日本 PSE 小家電", intent="nlu_fallback"))
     assert messages[0]["custom"]["entry_id"] == "jp-certification-pse"
+
+
+def test_fallback_on_an_owner_saying_what_they_make_asks_which_market():
+    messages, events = run(ActionFallback(), tracker("我們做小家電", intent="nlu_fallback"))
+    assert messages[0]["text"] == say("answer.ask_market", "zh-TW")
+    assert slots_of(events)["pending_question"] == "我們做小家電"
 
 
 def test_fallback_suggests_related_entries():
