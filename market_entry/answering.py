@@ -447,7 +447,13 @@ class Answerer:
                 e for e in entries if families & {kb.products[p].family_id for p in e.products
                                                   if p in kb.products}]
             general = [e for e in entries if not e.products]
-            entries = about or general or entries
+            if not about and not general:
+                # Nothing on this topic for the product ("what about labels" for bicycles in
+                # the EU): the product's own entries ranked by the question — GPSR for
+                # bicycles — never another product's rules (the food label).
+                return self._product_answer(kb, retriever, market, topics, products, families,
+                                            text, lang)
+            entries = about or general
         if len(entries) == 1:
             return self._answer(kb, entries[0], lang, None)
         if text:
@@ -462,6 +468,22 @@ class Answerer:
                 others = [e for e in entries if e is not ranked[0].entry]
                 return self._answer(kb, ranked[0].entry, lang, result, others[:2])
         return self._choose(kb, entries[:MAX_TOPIC_CHOICES], lang)
+
+    def _product_answer(self, kb, retriever: Retriever, market: str, topics: tuple[str, ...],
+                        products: tuple[str, ...], families: set[str], text: str,
+                        lang: str) -> Reply:
+        """The best entry about the owner's product (or its family), or "not covered"."""
+        text = text or " ".join(kb.topics[t].name(lang) for t in topics if t in kb.topics)
+        query = Query(text=text, market=market, topics=topics, products=products)
+        result = self._search(retriever, query, self._indexes()[2].find(text))
+        for candidate in result.ranking:
+            entry_families = {kb.products[p].family_id for p in candidate.entry.products
+                              if p in kb.products}
+            if set(products) & set(candidate.entry.products) or families & entry_families:
+                if candidate.score >= TOPIC_ANSWER_SHARE * result.threshold:
+                    return self._answer(kb, candidate.entry, lang, result)
+                break
+        return self._not_covered(kb, market, lang, result)
 
     def _not_covered(self, kb, market: str, lang: str, result: RetrievalResult | None) -> Reply:
         desk = kb.desks[kb.markets[market].desk].name(lang)

@@ -205,3 +205,12 @@ def test_a_region_with_one_pack_is_answered_from_it():
     assert reply.kind == ANSWERED and reply.market == "ae"
     reply = real.respond("新興市場的食品規定", "zh-TW", Context())
     assert reply.kind == ASK_MARKET and len(reply.buttons) == 8
+
+
+def test_a_topic_follow_up_never_answers_with_another_products_rules():
+    # The EU has no labelling entry for bicycles: the bicycles entry (GPSR, which says what
+    # goes on the product) answers, never the food label
+    real = Answerer(KnowledgeStore(REAL_KNOWLEDGE))
+    reply = real.respond("what about labels", "en", Context(market="eu", product="bicycles",
+                                                              last_question="We make bicycles"))
+    assert reply.kind == ANSWERED and "bicycles" in reply.entry.products
