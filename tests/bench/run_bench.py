@@ -157,13 +157,18 @@ def measure_reference(workdir: Path) -> dict:
         process.wait(timeout=30)
 
 
-def measure_retrieval() -> dict:
+def measure_retrieval(dense: bool) -> dict:
+    """Retrieval and answer per query as the action server runs it: hybrid (lexical + the
+    sentence model) unless `dense` is off, then lexical only for comparison."""
     sys.path.insert(0, str(REPO))
     from market_entry.answering import Answerer, Context
     from market_entry.knowledge import KnowledgeStore
+    from market_entry.settings import Settings
 
-    answerer = Answerer(KnowledgeStore(REPO / "knowledge"))
+    answerer = Answerer(KnowledgeStore(REPO / "knowledge"), dense=dense,
+                        vector_cache=Settings.from_env().vector_cache_dir)
     messages = questions()
+    answerer.warm_up()
     answerer.respond(messages[0], "zh-TW", Context())  # builds the index
     timings = []
     for _ in range(5):
@@ -193,10 +198,12 @@ def measure_training(workdir: Path) -> float:
 def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
-        retrieval = measure_retrieval()
-        print(f"retrieval+answer per query: p50 {retrieval['p50_ms']:.2f} ms, p95 "
-              f"{retrieval['p95_ms']:.2f} ms over {retrieval['queries']} queries; index build "
-              f"{retrieval['index_build_ms']:.0f} ms", flush=True)
+        lexical = measure_retrieval(dense=False)
+        retrieval = measure_retrieval(dense=True)
+        for name, figures in (("hybrid (served)", retrieval), ("lexical only", lexical)):
+            print(f"retrieval+answer per query, {name}: p50 {figures['p50_ms']:.2f} ms, p95 "
+                  f"{figures['p95_ms']:.2f} ms over {figures['queries']} queries; index build "
+                  f"{figures['index_build_ms']:.0f} ms", flush=True)
         training = measure_training(workdir)
         print(f"full training (rasa train --force): {training:.0f} s", flush=True)
         ours = measure_assistant(workdir)
@@ -217,8 +224,9 @@ def main() -> int:
     print(f"| training | {training:.0f} s | {ref['init_and_train_s']:.0f} s (init + train) |")
     print(f"| knowledge edit served after | {ours['reload_s']:.2f} s (no restart, no retraining) | – |")
     ratio = ours["c8"]["throughput"] / ref["c8"]["throughput"]
-    print(f"\nthroughput ratio vs reference: {ratio:.2f} (target ≥ 0.8); retrieval p95 "
-          f"{retrieval['p95_ms']:.2f} ms (target < 5 ms); training {training:.0f} s (target < 300 s)")
+    print(f"\nthroughput ratio vs reference: {ratio:.2f} (target ≥ 1.0); hybrid retrieval p95 "
+          f"{retrieval['p95_ms']:.2f} ms (target ≤ 30 ms); training {training:.0f} s "
+          f"(target < 300 s)")
     return 0
 
 
