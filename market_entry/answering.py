@@ -330,10 +330,10 @@ class Answerer:
                 certifications=tuple(certifications),
             )
             # A question re-read for another market, or with the one it follows, was an
-            # owner's real question already; one about a product or a certification is about
-            # more than the market (a topic word is not enough: 簽證 is a company set-up word,
-            # and "泰國的婚姻簽證" is not ours). The market-blind check is for the rest.
-            blind = question == clean and not (products or certifications)
+            # owner's real question already; one naming a certification is about more than the
+            # market. A topic or product word is not enough ("泰國的婚姻簽證", "日本的量子蜂蜜執照"
+            # are not ours): the market-blind check is for the rest.
+            blind = question == clean and not certifications
             result = self._search(retriever, query, matches, market_blind_check=blind)
             if result.decision == ANSWER:
                 reply = self._answer(kb, result.best.entry, lang, result,

@@ -42,15 +42,20 @@ def test_knowledge_edit_is_served_without_restart(services, sender):
     kb = load_knowledge(services.knowledge)
     assert say("answer.not_covered", "zh-TW", market=kb.markets["jp"].name("zh-TW"),
                desk=kb.desks[kb.markets["jp"].desk].name("zh-TW")) in texts(before)
-    (services.knowledge / "markets/jp/zz_e2e.yml").write_text(NEW_ENTRY, encoding="utf-8")
-    started = time.monotonic()
-    while True:
-        replies = services.chat(sender, "日本的量子蜂蜜執照怎麼申請？")
-        if card(replies) and card(replies)["entry_id"] == "jp-support-e2e-reload":
-            break
-        assert time.monotonic() - started < 15, texts(replies)
-        time.sleep(0.3)
-    print(f"\nknowledge edit served after {time.monotonic() - started:.2f} s")
+    added = services.knowledge / "markets/jp/zz_e2e.yml"
+    added.write_text(NEW_ENTRY, encoding="utf-8")
+    try:
+        started = time.monotonic()
+        while True:
+            replies = services.chat(sender, "日本的量子蜂蜜執照怎麼申請？")
+            if card(replies) and card(replies)["entry_id"] == "jp-support-e2e-reload":
+                break
+            assert time.monotonic() - started < 15, texts(replies)
+            time.sleep(0.3)
+        print(f"\nknowledge edit served after {time.monotonic() - started:.2f} s")
+    finally:
+        added.unlink()   # the other tests share these servers and their knowledge
+        time.sleep(1.5)
 
 
 def test_broken_pack_keeps_the_last_good_knowledge(services, sender):
