@@ -12,6 +12,9 @@ FROM python:3.10-slim
 # channels and stores (bot.*) by module path, and its console script does not put the working
 # directory on sys.path.
 ENV PYTHONDONTWRITEBYTECODE=1 \
+    OPENBLAS_NUM_THREADS=1 \
+    OMP_NUM_THREADS=1 \
+    MKL_NUM_THREADS=1 \
     PYTHONUNBUFFERED=1 \
     PYTHONPATH=/app \
     PIP_NO_CACHE_DIR=1 \
