@@ -7,8 +7,11 @@ Created lazily so importing the actions (e.g. in tests) touches neither disk nor
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
+from typing import TypeVar
 
 import redis
 
@@ -17,6 +20,9 @@ from market_entry.events import EventStore
 from market_entry.knowledge import KnowledgeStore
 from market_entry.knowledge.model import KnowledgeBase
 from market_entry.leads.config import (
+    CONSENT_FILE,
+    HANDOFF_FOLDER,
+    SCORING_FILE,
     ConsentNotice,
     ScoringConfig,
     load_consent_notice,
@@ -27,6 +33,7 @@ from market_entry.leads.store import LeadStore
 from market_entry.settings import Settings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=1)
@@ -76,12 +83,43 @@ def kb() -> KnowledgeBase | None:
         return None
 
 
+# Parsed staff files, kept while the files on disk are unchanged. The hand-off offer reads the
+# scoring on every answered question: parsing its YAML each time was a tenth of the action
+# server's CPU under load. A file that fails validation is not kept, so the error repeats.
+_parsed: dict[str, tuple[tuple, object]] = {}
+
+
+def _file_signature(paths: list[Path]) -> tuple:
+    signature = []
+    for path in paths:
+        try:
+            stat = path.stat()
+            signature.append((stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            signature.append(None)
+    return tuple(signature)
+
+
+def _while_unchanged(name: str, paths: list[Path], load: Callable[[], T]) -> T:
+    signature = _file_signature(paths)
+    kept = _parsed.get(name)
+    if kept is not None and kept[0] == signature:
+        return kept[1]  # type: ignore[return-value]
+    value = load()
+    _parsed[name] = (signature, value)
+    return value
+
+
 def scoring() -> ScoringConfig:
-    return load_scoring(settings().knowledge_dir)
+    root = Path(settings().knowledge_dir)
+    return _while_unchanged("scoring", [root / "desks.yml", root / HANDOFF_FOLDER / SCORING_FILE],
+                            lambda: load_scoring(root))
 
 
 def consent_notice() -> ConsentNotice:
-    return load_consent_notice(settings().knowledge_dir)
+    root = Path(settings().knowledge_dir)
+    return _while_unchanged("consent", [root / HANDOFF_FOLDER / CONSENT_FILE],
+                            lambda: load_consent_notice(root))
 
 
 def today() -> date:
@@ -92,5 +130,6 @@ _CACHED = (settings, store, answerer, event_store, redis_client)
 
 
 def reset() -> None:
+    _parsed.clear()
     for cached in _CACHED:
         cached.cache_clear()
