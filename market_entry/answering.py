@@ -217,7 +217,7 @@ class Answerer:
             return Reply(UNAVAILABLE, say("answer.no_knowledge", lang), self._base_buttons(lang))
         entities = entities or {}
         is_payload = text.strip().startswith("/")
-        clean = "" if is_payload else normalise(text)
+        clean = "" if is_payload else without_negated_features(normalise(text))
         matches = matcher.find(clean) if clean else []
 
         if entities.get("entry_id"):
@@ -228,6 +228,7 @@ class Answerer:
         found = _values(matches)
         markets = found[MARKET] or ([entities["market"]] if entities.get("market") else [])
         topics = found[TOPIC] or ([entities["topic"]] if entities.get("topic") else [])
+        asked_topic = _asked_topic(clean, matches)
         products = found[PRODUCT]
         certifications = found[CERTIFICATION]
 
@@ -322,12 +323,27 @@ class Answerer:
                 topics = topics or ([context.topic] if context.topic else [])
                 question = f"{earlier} {clean}"
                 matches = matcher.find(question)
+            elif question == clean and not found[PRODUCT] and context.product and \
+                    len(content) <= SHORT_QUESTION_TERMS and \
+                    _product_matters(kb, market, asked_topic, context.product):
+                # "我們做小型除濕機跟空清機" … "杜拜那邊要什麼認證": the product the owner named
+                # earlier is part of a short question, in their own words where we have them.
+                # Not when no entry of this market on the asked topic is about that product
+                # (privacy law is the same for pet food and furniture), nor for a question that
+                # says enough itself.
+                said = _product_words(matcher, context.pending_question or context.last_question,
+                                      context.product)
+                if not said and context.product in kb.products:
+                    said = [kb.products[context.product].name(lang)]
+                question = " ".join([clean, *said])
+                matches = matcher.find(question)
             query = Query(
                 text=question,
                 market=market,
                 topics=tuple(topics),
                 products=tuple(products),
                 certifications=tuple(certifications),
+                asked_topic=asked_topic,
             )
             # A question re-read for another market, or with the one it follows, was an
             # owner's real question already; one naming a certification is about more than the
@@ -408,13 +424,19 @@ class Answerer:
                 return None
             result = replace(result, candidates=(best, *(c for c in result.candidates
                                                           if c is not best)))
-        # Without a market the bar is higher: the question must clearly be about Taiwan's own
-        # programmes ("新加坡設公司要多少錢" is not a booth-subsidy question).
-        if (best.score < TAIWAN_SIDE_MIN_HYBRID if self._semantic is not None
-                else best.coverage < TAIWAN_SIDE_MIN_COVERAGE):
+        # A programme Taiwan runs ("trade show subsidy", 中小企業認定標準) named in the
+        # question says where the answer is, however long the question around it.
+        names_programme = any(m.label == CERTIFICATION and _taiwan_programme(kb, m.value)
+                              for m in matches)
+        # Otherwise, without a market the bar is higher: the question must clearly be about
+        # Taiwan's own programmes ("新加坡設公司要多少錢" is not a booth-subsidy question).
+        if not names_programme and (best.score < TAIWAN_SIDE_MIN_HYBRID
+                                    if self._semantic is not None
+                                    else best.coverage < TAIWAN_SIDE_MIN_COVERAGE):
             return None
         overall = self._search(retriever, Query(text=question), matches)
-        if overall.best is not None and overall.best.entry is not best.entry and \
+        if not names_programme and overall.best is not None and \
+                overall.best.entry is not best.entry and \
                 overall.best.score > best.score * TAIWAN_SIDE_MARGIN:
             return None   # a market's own rule fits clearly better: ask which market
         reply = self._answer(kb, best.entry, lang, result, retriever.related(result))
@@ -476,13 +498,13 @@ class Answerer:
         text = text or " ".join(kb.topics[t].name(lang) for t in topics if t in kb.topics)
         query = Query(text=text, market=market, topics=topics, products=products)
         result = self._search(retriever, query, self._indexes()[2].find(text))
-        for candidate in result.ranking:
-            entry_families = {kb.products[p].family_id for p in candidate.entry.products
-                              if p in kb.products}
-            if set(products) & set(candidate.entry.products) or families & entry_families:
-                if candidate.score >= TOPIC_ANSWER_SHARE * result.threshold:
-                    return self._answer(kb, candidate.entry, lang, result)
-                break
+        # The product itself first (bicycles), then its family (e-bikes are bicycles too).
+        for same in (lambda e: set(products) & set(e.products),
+                     lambda e: families & {kb.products[p].family_id for p in e.products
+                                           if p in kb.products}):
+            candidate = next((c for c in result.ranking if same(c.entry)), None)
+            if candidate is not None and candidate.score >= TOPIC_ANSWER_SHARE * result.threshold:
+                return self._answer(kb, candidate.entry, lang, result)
         return self._not_covered(kb, market, lang, result)
 
     def _not_covered(self, kb, market: str, lang: str, result: RetrievalResult | None) -> Reply:
@@ -556,6 +578,28 @@ def as_of(entry: Entry) -> date:
     return min((f.as_of for f in entry.facts), default=entry.checked)
 
 
+_CLAUSE_BREAK = re.compile(r"[。！？?!，,；;\n]+|\.(?=\s|$)|(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])")
+_ASKING = re.compile(r"[?？]|[嗎呢嘛麼]\s*$|什麼|甚麼|哪|如何|怎麼|怎樣|多少|要不要|是否|可不可以|能不能|"
+                     r"\b(what|which|how|whether)\b", re.IGNORECASE)
+
+
+def _asked_topic(text: str, matches: list[TermMatch]) -> str | None:
+    """The one topic named where the owner asks ("…to a Malaysian distributor. What certification
+    is required?", "越南商標要先註冊嗎 怕被經銷商搶註"), or None when that is not clear."""
+    topics = [m for m in matches if m.label == TOPIC]
+    if len({m.value for m in topics}) <= 1:
+        return topics[0].value if topics else None
+    asked: set[str] = set()
+    start = 0
+    for piece in [*_CLAUSE_BREAK.finditer(text), None]:
+        end = piece.start() if piece is not None else len(text)
+        clause = text[start:piece.end() if piece is not None else end]
+        if _ASKING.search(clause):
+            asked |= {m.value for m in topics if start <= m.start < end}
+        start = piece.end() if piece is not None else end
+    return asked.pop() if len(asked) == 1 else None
+
+
 def _values(matches: list[TermMatch]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {MARKET: [], TOPIC: [], PRODUCT: [], CERTIFICATION: []}
     for match in matches:
@@ -580,9 +624,12 @@ def _destination(matches: list[TermMatch], text: str) -> str | None:
     return not_from[0].value if not_from else None
 
 
-_FOLLOW_UP = re.compile(r"^(那|那麼|那如果|如果|若是|換成|改成|還有|另外|順便|and\b|what about|how about|"
+_FOLLOW_UP = re.compile(r"^((ok|okay|好|好的|嗯|so)\b[,，\s]*)?"
+                        r"(那|那麼|那如果|如果|若是|換成|改成|還有|另外|順便|and\b|what about|how about|"
                         r"also\b|if\b|then\b)", re.IGNORECASE)
 FOLLOW_UP_MAX_CHARS = 30
+SHORT_QUESTION_TERMS = 4   # content terms of a question too short to say what it is about alone
+FOLLOW_UP_MAX_CHARS_ASCII = 60   # English takes about twice the characters to say as much
 
 
 # A message that only asks about tax: no topic of its own, the conversation says which tax.
@@ -608,9 +655,28 @@ def is_tax_only(text: str) -> bool:
     return bool(_TAX_ONLY.match(text.strip()))
 
 
+# "一般的不是電動的", "non-electric": a feature the owner rules out must not pull in the rules
+# for products that have it (the e-bike CE rule for an ordinary bicycle).
+_NEGATED_FEATURE = re.compile(
+    r"(不是|並非|非|不含|沒有|沒|無)\s*(電動|充電式|插電|無線|藍牙|藍芽|含電池|電池)的?"
+    r"|\b(non-?electric(al)?|not electric(al)?|non-?powered|without (a |any )?(battery|batteries|"
+    r"motor|wireless|bluetooth))\b", re.IGNORECASE)
+
+
+def without_negated_features(text: str) -> str:
+    return _NEGATED_FEATURE.sub(" ", text)
+
+
+_BY_THE_WAY = re.compile(r"順便問|另外問|by the way|\bbtw\b", re.IGNORECASE)
+
+
 def is_follow_up(text: str) -> bool:
-    """A short message that continues the previous question rather than starting a new one."""
-    return len(text) <= FOLLOW_UP_MAX_CHARS and bool(_FOLLOW_UP.match(text.strip()))
+    """A short message that continues the previous question rather than starting a new one
+    ("順便問…" announces a new one)."""
+    if _BY_THE_WAY.search(text):
+        return False
+    limit = FOLLOW_UP_MAX_CHARS_ASCII if text.isascii() else FOLLOW_UP_MAX_CHARS
+    return len(text) <= limit and bool(_FOLLOW_UP.match(text.strip()))
 
 
 def _retarget(text: str, matches: list[TermMatch], market_name: str) -> str:
@@ -624,6 +690,28 @@ def _retarget(text: str, matches: list[TermMatch], market_name: str) -> str:
 def _used_in(kb: KnowledgeBase, certification: str, market: str) -> bool:
     """Whether any entry serving `market` names this certification."""
     return any(certification in e.certifications for e in kb.published_entries(market))
+
+
+def _product_matters(kb: KnowledgeBase, market: str, topic: str | None, product: str) -> bool:
+    """Whether an entry of `market` on `topic` (any topic when None) is about `product`."""
+    return any(product in e.products for e in kb.published_entries(market)
+               if topic is None or e.topic == topic)
+
+
+def _product_words(matcher: TermMatcher, text: str | None, product: str) -> list[str]:
+    """How the owner named `product` in an earlier message ("除濕機", "空清機")."""
+    if not text:
+        return []
+    return list(dict.fromkeys(m.text for m in matcher.find(text)
+                              if m.label == PRODUCT and m.value == product))
+
+
+def _taiwan_programme(kb: KnowledgeBase, certification: str) -> bool:
+    """Whether a pack serving every market (Taiwan's own programmes) has an entry on it; other
+    packs may mention it too (the EU support entry names the booth subsidy)."""
+    return any(e.published and certification in e.certifications
+               and e.market in kb.markets and kb.markets[e.market].serves_all_markets
+               for e in kb.entries)
 
 
 def _single_market_for(kb: KnowledgeBase, certifications: list[str]) -> str | None:

@@ -38,7 +38,8 @@ STOPWORDS = frozenset(
     a an the to of for in on at by and or is are do does did i we our you my me can could should
     what which how when where who why there any about need needs needed want wants please tell
     sell selling export exporting exports product products goods market it its this that be with from into as rules rule regulations
-    regulation requirements requirement""".split()
+    regulation requirements requirement
+    ok okay so then well yes yeah yep hmm hi hello thanks thank 好 好的 嗯 嗯嗯 了解 收到 瞭解""".split()
 )
 
 
@@ -65,6 +66,13 @@ class RetrievalSettings:
     # Hybrid: an entry that shares no word with the question answers only on a clearly higher
     # meaning score ("歐盟的武器出口管制" is near REACH by meaning alone, and not about it).
     wordless_margin: float = 0.1
+    # An entry on the asked topic leads when it scores at least this share of the best one:
+    # product words weigh heavily ("the US import duty for bicycle derailleurs" shares more
+    # words with the bicycle safety rule than with the duty lookup).
+    asked_topic_share: float = 0.75
+    # ...and covers at least this share of the words the best one covers (topic words are
+    # broad: 子公司 is a company word in "台灣母公司還能算中小企業嗎").
+    asked_topic_coverage: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,9 @@ class Query:
     products: tuple[str, ...] = ()
     certifications: tuple[str, ...] = ()
     taiwan_side_only: bool = False   # only the packs that serve all markets (no market known)
+    # The topic the owner's own words ask about ("…what certification is required?"), when
+    # there is one: an entry on it leads unless another is clearly better.
+    asked_topic: str | None = None
 
 
 @dataclass(frozen=True)
@@ -212,7 +223,8 @@ class Retriever:
                 bm25 += idf * tf * (settings.k1 + 1) / (tf + norm)
             coverage = matched_weight / total_weight if total_weight else 0.0
             score, reasons = coverage, []
-            if query.topics and entry.topic in query.topics:
+            on_topic = bool(query.topics) and entry.topic in query.topics
+            if on_topic:
                 score += settings.topic_boost
                 reasons.append(f"{TOPIC}:{entry.topic}")
             shared_products = set(query.products) & set(entry.products)
@@ -234,7 +246,7 @@ class Retriever:
             score += min(bm25, 30.0) / 300.0
             if semantic is not None and fusion is not None:
                 score = fusion.lexical * score + semantic.get(entry.id, 0.0)
-                if query.topics and entry.topic in query.topics:
+                if on_topic:
                     score += settings.fused_topic_boost
                 if query.market and entry.market == query.market:
                     score += settings.own_market_bonus
@@ -243,6 +255,13 @@ class Retriever:
             if score > 0:
                 candidates.append(Candidate(entry, score, coverage, tuple(reasons)))
         candidates.sort(key=lambda c: c.score, reverse=True)
+        if query.asked_topic and candidates and candidates[0].entry.topic != query.asked_topic:
+            on_topic = next((c for c in candidates if c.entry.topic == query.asked_topic), None)
+            if on_topic is not None and \
+                    on_topic.score >= settings.asked_topic_share * candidates[0].score and \
+                    on_topic.coverage >= settings.asked_topic_coverage * candidates[0].coverage:
+                candidates.remove(on_topic)
+                candidates.insert(0, on_topic)
         if query.market and candidates and candidates[0].entry.market != query.market:
             own = next((c for c in candidates if c.entry.market == query.market), None)
             if own is not None and own.score >= settings.own_market_share * candidates[0].score \

@@ -214,3 +214,39 @@ def test_a_topic_follow_up_never_answers_with_another_products_rules():
     reply = real.respond("what about labels", "en", Context(market="eu", product="bicycles",
                                                               last_question="We make bicycles"))
     assert reply.kind == ANSWERED and "bicycles" in reply.entry.products
+
+
+def test_a_feature_the_owner_rules_out_does_not_pick_that_products_rule():
+    real = Answerer(KnowledgeStore(REAL_KNOWLEDGE))
+    reply = real.respond("腳踏車要出口到德國 需要打ce麻 一般的不是電動的", "zh-TW", Context())
+    assert reply.kind == ANSWERED and reply.entry.id == "eu-certification-bicycles-gpsr"
+    assert "GPSR" in reply.text
+    reply = real.respond("電動腳踏車賣德國要CE嗎", "zh-TW", Context())
+    assert reply.entry.id == "eu-certification-ebike-epac"
+
+
+def test_a_product_named_in_the_owners_words_finds_its_certification():
+    real = Answerer(KnowledgeStore(REAL_KNOWLEDGE))
+    reply = real.respond("Our power adapters and extension sockets are going to a Malaysian "
+                         "distributor. What certification is required?", "en", Context())
+    assert reply.kind == ANSWERED and reply.entry.topic == "certification"
+    assert "SIRIM" in reply.text
+
+
+def test_the_asked_topic_beats_product_words():
+    real = Answerer(KnowledgeStore(REAL_KNOWLEDGE))
+    reply = real.respond("How do I look up the US import duty for bicycle derailleurs?", "en",
+                         Context())
+    assert reply.kind == ANSWERED and reply.entry.topic == "tariffs"
+
+
+def test_a_market_switch_with_a_filler_word_rereads_the_earlier_question():
+    real = Answerer(KnowledgeStore(REAL_KNOWLEDGE))
+    first = real.respond("we sell skin care creams, already doing NPRA notification for malaysia",
+                         "en", Context())
+    assert first.kind == ANSWERED and first.market == "my"
+    second = real.respond("ok and thailand?", "en", Context(
+        market="my", product="cosmetics", topic=first.topic,
+        last_question=first.slots["last_question"]))
+    assert second.kind == ANSWERED and second.market == "th"
+    assert "cosmetics" in second.entry.products
