@@ -356,6 +356,11 @@ class Answerer:
                                      retriever.related(result))
             else:
                 reply = self._not_covered(kb, market, lang, result)
+        if reply.kind == ANSWERED and reply.entry is not None and clean and question == clean:
+            second = self._second_question(retriever, market, clean, matcher.find(clean),
+                                           reply.entry)
+            if second is not None:
+                reply.text += "\n\n" + self.format_entry(kb, second, lang)
         reply.slots.setdefault("market", market)
         reply.slots["pending_question"] = None
         reply.slots["last_question"] = question[-200:] or None
@@ -401,6 +406,34 @@ class Answerer:
             market=market,
             topic=entry.topic,
         )
+
+    def _second_question(self, retriever: Retriever, market: str, text: str,
+                         matches: list[TermMatch], answered: Entry) -> Entry | None:
+        """The entry for a second question in the same message ("越南公司稅多少 加值稅呢",
+        "…NOM mandatory, and what about the label?"), when one clause asks about a topic of its
+        own and another entry answers it. A clause naming only a certification ("PSE要多久？")
+        adds nothing: the answer already is about that certification."""
+        products = tuple(dict.fromkeys(m.value for m in matches if m.label == PRODUCT))
+        for start, end in _asking_clauses(text):
+            named = [m for m in matches if start <= m.start < end
+                     and m.label in (TOPIC, CERTIFICATION)]
+            if not named:
+                continue
+            clause = text[start:end]
+            clause_matches = [replace(m, start=m.start - start, end=m.end - start)
+                              for m in matches if start <= m.start and m.end <= end]
+            if not retriever.content_terms(Query(clause), clause_matches):
+                continue
+            topics = tuple(dict.fromkeys(m.value for m in named if m.label == TOPIC))
+            result = self._search(retriever, Query(
+                text=clause, market=market, topics=topics, products=products,
+                certifications=tuple(m.value for m in named if m.label == CERTIFICATION),
+                asked_topic=topics[0] if len(topics) == 1 else None), clause_matches)
+            best = result.best
+            if result.decision == ANSWER and best is not None and best.entry is not answered \
+                    and topics and best.entry.topic in topics:
+                return best.entry
+        return None
 
     def _taiwan_side(self, kb, retriever: Retriever, question: str, matches: list[TermMatch],
                      lang: str, on_topic: bool = False) -> Reply | None:
@@ -580,7 +613,21 @@ def as_of(entry: Entry) -> date:
 
 _CLAUSE_BREAK = re.compile(r"[。！？?!，,；;\n]+|\.(?=\s|$)|(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])")
 _ASKING = re.compile(r"[?？]|[嗎呢嘛麼]\s*$|什麼|甚麼|哪|如何|怎麼|怎樣|多少|要不要|是否|可不可以|能不能|"
-                     r"\b(what|which|how|whether)\b", re.IGNORECASE)
+                     r"\b(what|which|how|whether)\b|^\s*(and\s+)?(is|are|do|does|can|could|should|"
+                     r"must|will|would)\b", re.IGNORECASE)
+
+
+def _asking_clauses(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the clauses that ask something, when there are two or more of them."""
+    clauses: list[tuple[int, int]] = []
+    start = 0
+    for piece in [*_CLAUSE_BREAK.finditer(text), None]:
+        end = piece.start() if piece is not None else len(text)
+        asked = text[start:piece.end() if piece is not None else end]
+        if end > start and _ASKING.search(asked):
+            clauses.append((start, end))
+        start = piece.end() if piece is not None else end
+    return clauses if len(clauses) >= 2 else []
 
 
 def _asked_topic(text: str, matches: list[TermMatch]) -> str | None:

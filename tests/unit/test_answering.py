@@ -250,3 +250,33 @@ def test_a_market_switch_with_a_filler_word_rereads_the_earlier_question():
         last_question=first.slots["last_question"]))
     assert second.kind == ANSWERED and second.market == "th"
     assert "cosmetics" in second.entry.products
+
+
+def test_two_questions_in_one_message_get_both_entries():
+    real = Answerer(KnowledgeStore(REAL_KNOWLEDGE))
+    reply = real.respond("We're exporting electric fans to Mexico. Is a NOM certificate "
+                         "mandatory, and what about the label?", "en", Context())
+    assert reply.kind == ANSWERED and reply.entry.topic == "certification"
+    assert "[Mexico | Labelling]" in reply.text      # the second question's entry follows
+    reply = real.respond("日本的PSE要多久？費用多少？", "zh-TW", Context())
+    assert reply.text.count("【日本｜") == 1           # no topic of its own: nothing added
+
+
+def test_a_short_question_carries_the_product_named_earlier():
+    real = Answerer(KnowledgeStore(REAL_KNOWLEDGE))
+    first = real.respond("我們做小型除濕機跟空清機", "zh-TW", Context())
+    assert first.kind == ASK_MARKET
+    reply = real.respond("杜拜那邊要什麼認證", "zh-TW", Context(
+        product="appliances", pending_question=first.slots["pending_question"]))
+    assert reply.kind == ANSWERED and "appliances" in reply.entry.products
+    # privacy law does not depend on the product: the pet shop gets the privacy entry
+    reply = real.respond("隱私權要注意什麼法", "zh-TW", Context(
+        market="us", product="pet_products", last_question="我們做寵物用品電商，自己架站賣美國消費者"))
+    assert reply.kind == ANSWERED and reply.entry.topic == "data_protection"
+
+
+def test_a_named_taiwan_programme_needs_no_market_in_a_long_question():
+    real = Answerer(KnowledgeStore(REAL_KNOWLEDGE))
+    reply = real.respond("We are 12 people making hand tools, capital NT$20 million. Can we use "
+                         "export credit insurance and also the trade show subsidy?", "en", Context())
+    assert reply.kind == ANSWERED and reply.entry.market == "tw"
