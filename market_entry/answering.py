@@ -55,6 +55,7 @@ MAX_TOPIC_CHOICES = 6
 # better (then the answer depends on the market, and the owner is asked which).
 TAIWAN_SIDE_MARGIN = 1.15
 TAIWAN_SIDE_MIN_COVERAGE = 0.3    # lexical ranking only
+TAIWAN_SIDE_TOPICS = frozenset({"support", "payment"})   # answered alike for every market
 TAIWAN_SIDE_MIN_HYBRID = 0.5      # hybrid ranking (dev split: right answers 0.6+, strays ~0.4)
 
 # Topics most owners ask about first; used to order suggestion buttons.
@@ -461,6 +462,12 @@ class Answerer:
         # question says where the answer is, however long the question around it.
         names_programme = any(m.label == CERTIFICATION and _taiwan_programme(kb, m.value)
                               for m in matches)
+        # So does a question only about support or payment, with no product named: "which
+        # desk can we ask", "how can I insure an open-account buyer from the Taiwan side" are
+        # the same for every market, and asking "which market?" would be a needless question.
+        names_programme = names_programme or (
+            bool(named) and named <= TAIWAN_SIDE_TOPICS and best.entry.topic in named
+            and not any(m.label == PRODUCT for m in matches))
         # Otherwise, without a market the bar is higher: the question must clearly be about
         # Taiwan's own programmes ("新加坡設公司要多少錢" is not a booth-subsidy question).
         if not names_programme and (best.score < TAIWAN_SIDE_MIN_HYBRID
