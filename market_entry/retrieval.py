@@ -39,7 +39,8 @@ STOPWORDS = frozenset(
     what which how when where who why there any about need needs needed want wants please tell
     sell selling export exporting exports product products goods market it its this that be with from into as rules rule regulations
     regulation requirements requirement
-    ok okay so then well yes yeah yep hmm hi hello thanks thank 好 好的 嗯 嗯嗯 了解 收到 瞭解""".split()
+    ok okay so then well yes yeah yep hmm hi hello thanks thank 好 好的 嗯 嗯嗯 了解 收到 瞭解
+    we're i'm it's don't doesn't we've they're there's""".split()
 )
 
 

@@ -280,3 +280,13 @@ def test_a_named_taiwan_programme_needs_no_market_in_a_long_question():
     reply = real.respond("We are 12 people making hand tools, capital NT$20 million. Can we use "
                          "export credit insurance and also the trade show subsidy?", "en", Context())
     assert reply.kind == ANSWERED and reply.entry.market == "tw"
+
+
+def test_support_and_payment_questions_without_a_product_need_no_market():
+    real = Answerer(KnowledgeStore(REAL_KNOWLEDGE))
+    reply = real.respond("我們想開發東南亞、中東那些新興市場，政府那邊有沒有專門負責的窗口可以問？", "zh-TW",
+                         Context())
+    assert reply.kind == ANSWERED and reply.entry.market == "tw"
+    reply = real.respond("付款條件怎麼談比較安全", "zh-TW", Context())
+    assert reply.kind == ANSWERED and reply.entry.market == "tw"
+    assert real.respond("出口需要什麼認證", "zh-TW", Context()).kind == ASK_MARKET
