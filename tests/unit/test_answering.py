@@ -20,6 +20,12 @@ from market_entry.knowledge import KnowledgeStore
 from tests.conftest import REAL_KNOWLEDGE
 
 
+@pytest.fixture(scope="module")
+def real():
+    """The real packs, indexed once for the tests that ask about them (read-only)."""
+    return Answerer(KnowledgeStore(REAL_KNOWLEDGE))
+
+
 @pytest.fixture
 def answerer(small_knowledge):
     return Answerer(KnowledgeStore(small_knowledge, today=lambda: date(2026, 11, 27)))
@@ -199,8 +205,7 @@ def test_a_pack_serving_all_markets_may_not_have_aliases(tmp_path):
         load_knowledge(root)
 
 
-def test_a_region_with_one_pack_is_answered_from_it():
-    real = Answerer(KnowledgeStore(REAL_KNOWLEDGE))
+def test_a_region_with_one_pack_is_answered_from_it(real):
     reply = real.respond("中東電商要上哪個平台比較好？", "zh-TW", Context())
     assert reply.kind == ANSWERED and reply.market == "ae"
     reply = real.respond("新興市場的食品規定", "zh-TW", Context())
@@ -216,8 +221,7 @@ def test_a_topic_follow_up_never_answers_with_another_products_rules():
     assert reply.kind == ANSWERED and "bicycles" in reply.entry.products
 
 
-def test_a_feature_the_owner_rules_out_does_not_pick_that_products_rule():
-    real = Answerer(KnowledgeStore(REAL_KNOWLEDGE))
+def test_a_feature_the_owner_rules_out_does_not_pick_that_products_rule(real):
     reply = real.respond("腳踏車要出口到德國 需要打ce麻 一般的不是電動的", "zh-TW", Context())
     assert reply.kind == ANSWERED and reply.entry.id == "eu-certification-bicycles-gpsr"
     assert "GPSR" in reply.text
@@ -225,23 +229,20 @@ def test_a_feature_the_owner_rules_out_does_not_pick_that_products_rule():
     assert reply.entry.id == "eu-certification-ebike-epac"
 
 
-def test_a_product_named_in_the_owners_words_finds_its_certification():
-    real = Answerer(KnowledgeStore(REAL_KNOWLEDGE))
+def test_a_product_named_in_the_owners_words_finds_its_certification(real):
     reply = real.respond("Our power adapters and extension sockets are going to a Malaysian "
                          "distributor. What certification is required?", "en", Context())
     assert reply.kind == ANSWERED and reply.entry.topic == "certification"
     assert "SIRIM" in reply.text
 
 
-def test_the_asked_topic_beats_product_words():
-    real = Answerer(KnowledgeStore(REAL_KNOWLEDGE))
+def test_the_asked_topic_beats_product_words(real):
     reply = real.respond("How do I look up the US import duty for bicycle derailleurs?", "en",
                          Context())
     assert reply.kind == ANSWERED and reply.entry.topic == "tariffs"
 
 
-def test_a_market_switch_with_a_filler_word_rereads_the_earlier_question():
-    real = Answerer(KnowledgeStore(REAL_KNOWLEDGE))
+def test_a_market_switch_with_a_filler_word_rereads_the_earlier_question(real):
     first = real.respond("we sell skin care creams, already doing NPRA notification for malaysia",
                          "en", Context())
     assert first.kind == ANSWERED and first.market == "my"
@@ -252,8 +253,7 @@ def test_a_market_switch_with_a_filler_word_rereads_the_earlier_question():
     assert "cosmetics" in second.entry.products
 
 
-def test_two_questions_in_one_message_get_both_entries():
-    real = Answerer(KnowledgeStore(REAL_KNOWLEDGE))
+def test_two_questions_in_one_message_get_both_entries(real):
     reply = real.respond("We're exporting electric fans to Mexico. Is a NOM certificate "
                          "mandatory, and what about the label?", "en", Context())
     assert reply.kind == ANSWERED and reply.entry.topic == "certification"
@@ -262,8 +262,7 @@ def test_two_questions_in_one_message_get_both_entries():
     assert reply.text.count("【日本｜") == 1           # no topic of its own: nothing added
 
 
-def test_a_short_question_carries_the_product_named_earlier():
-    real = Answerer(KnowledgeStore(REAL_KNOWLEDGE))
+def test_a_short_question_carries_the_product_named_earlier(real):
     first = real.respond("我們做小型除濕機跟空清機", "zh-TW", Context())
     assert first.kind == ASK_MARKET
     reply = real.respond("杜拜那邊要什麼認證", "zh-TW", Context(
@@ -275,15 +274,13 @@ def test_a_short_question_carries_the_product_named_earlier():
     assert reply.kind == ANSWERED and reply.entry.topic == "data_protection"
 
 
-def test_a_named_taiwan_programme_needs_no_market_in_a_long_question():
-    real = Answerer(KnowledgeStore(REAL_KNOWLEDGE))
+def test_a_named_taiwan_programme_needs_no_market_in_a_long_question(real):
     reply = real.respond("We are 12 people making hand tools, capital NT$20 million. Can we use "
                          "export credit insurance and also the trade show subsidy?", "en", Context())
     assert reply.kind == ANSWERED and reply.entry.market == "tw"
 
 
-def test_support_and_payment_questions_without_a_product_need_no_market():
-    real = Answerer(KnowledgeStore(REAL_KNOWLEDGE))
+def test_support_and_payment_questions_without_a_product_need_no_market(real):
     reply = real.respond("我們想開發東南亞、中東那些新興市場，政府那邊有沒有專門負責的窗口可以問？", "zh-TW",
                          Context())
     assert reply.kind == ANSWERED and reply.entry.market == "tw"
