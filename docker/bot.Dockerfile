@@ -51,7 +51,8 @@ COPY data data
 
 # Train at build time. Runs as root: the code and the model stay read-only for the runtime
 # user. The training cache is only useful for retraining, so it does not ship.
-RUN rasa train --config config.yml --domain bot/domain.yml --data data --out models \
+RUN TF_INTER_OP_PARALLELISM_THREADS=1 TF_INTRA_OP_PARALLELISM_THREADS=1 TF_DETERMINISTIC_OPS=1 \
+    rasa train --config config.yml --domain bot/domain.yml --data data --out models \
       --fixed-model-name assistant \
  && test -f models/assistant.tar.gz \
  && rm -rf .rasa

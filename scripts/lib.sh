@@ -166,7 +166,11 @@ ensure_model() {
   fi
   log "Training the model (data or config changed; a few minutes on 2 cores)"
   local started=$SECONDS
-  (cd "$ROOT" && "$BOT_VENV/bin/rasa" train --config config.yml --domain bot/domain.yml \
+  # One TensorFlow thread and deterministic ops: with several threads, two trainings of the same
+  # data gave models that disagreed on borderline messages (an English trademark question read as
+  # "events" in one of them), so CI and a developer's machine could test different assistants.
+  (cd "$ROOT" && TF_INTER_OP_PARALLELISM_THREADS=1 TF_INTRA_OP_PARALLELISM_THREADS=1 \
+      TF_DETERMINISTIC_OPS=1 "$BOT_VENV/bin/rasa" train --config config.yml --domain bot/domain.yml \
       --data data --out models --fixed-model-name "$name" --quiet) || die "Training failed."
   echo "$((SECONDS - started))" > "$ROOT/models/$name.train-seconds"
   log "Trained in $((SECONDS - started)) s: models/$name.tar.gz"
