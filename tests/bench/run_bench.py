@@ -185,8 +185,10 @@ def measure_retrieval(dense: bool) -> dict:
 
 
 def measure_training(workdir: Path) -> float:
+    # The same settings as scripts/lib.sh's ensure_model: one TensorFlow thread, deterministic.
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-           "PYTHONPATH": str(REPO)}
+           "PYTHONPATH": str(REPO), "TF_INTER_OP_PARALLELISM_THREADS": "1",
+           "TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_DETERMINISTIC_OPS": "1"}
     started = time.perf_counter()
     subprocess.run([str(BOT_BIN / "rasa"), "train", "--config", "config.yml", "--domain",
                     "bot/domain.yml", "--data", "data", "--out", str(workdir / "models"),
