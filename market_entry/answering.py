@@ -414,8 +414,11 @@ class Answerer:
         "…NOM mandatory, and what about the label?"), when one clause asks about a topic of its
         own and another entry answers it. A clause naming only a certification ("PSE要多久？")
         adds nothing: the answer already is about that certification."""
+        clauses = _question_clauses(text)
+        if len(clauses) < 2:
+            return None
         products = tuple(dict.fromkeys(m.value for m in matches if m.label == PRODUCT))
-        for start, end in _asking_clauses(text):
+        for start, end in clauses:
             named = [m for m in matches if start <= m.start < end
                      and m.label in (TOPIC, CERTIFICATION)]
             if not named:
@@ -624,17 +627,17 @@ _ASKING = re.compile(r"[?？]|[嗎呢嘛麼]\s*$|什麼|甚麼|哪|如何|怎麼
                      r"must|will|would)\b", re.IGNORECASE)
 
 
-def _asking_clauses(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the clauses that ask something, when there are two or more of them."""
+def _question_clauses(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each clause of `text` that asks something."""
     clauses: list[tuple[int, int]] = []
     start = 0
     for piece in [*_CLAUSE_BREAK.finditer(text), None]:
         end = piece.start() if piece is not None else len(text)
-        asked = text[start:piece.end() if piece is not None else end]
-        if end > start and _ASKING.search(asked):
+        said = text[start:piece.end() if piece is not None else end]
+        if end > start and _ASKING.search(said):
             clauses.append((start, end))
         start = piece.end() if piece is not None else end
-    return clauses if len(clauses) >= 2 else []
+    return clauses
 
 
 def _asked_topic(text: str, matches: list[TermMatch]) -> str | None:
@@ -643,14 +646,8 @@ def _asked_topic(text: str, matches: list[TermMatch]) -> str | None:
     topics = [m for m in matches if m.label == TOPIC]
     if len({m.value for m in topics}) <= 1:
         return topics[0].value if topics else None
-    asked: set[str] = set()
-    start = 0
-    for piece in [*_CLAUSE_BREAK.finditer(text), None]:
-        end = piece.start() if piece is not None else len(text)
-        clause = text[start:piece.end() if piece is not None else end]
-        if _ASKING.search(clause):
-            asked |= {m.value for m in topics if start <= m.start < end}
-        start = piece.end() if piece is not None else end
+    asked = {m.value for start, end in _question_clauses(text)
+             for m in topics if start <= m.start < end}
     return asked.pop() if len(asked) == 1 else None
 
 
