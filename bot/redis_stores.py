@@ -7,12 +7,15 @@ redis:// URL (REDIS_URL), ping at start-up and raise a clear error when Redis is
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 import redis
-from rasa.core.lock_store import RedisLockStore
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.exceptions import ConnectionException
@@ -66,8 +69,69 @@ class StrictRedisTrackerStore(RedisTrackerStore):
 
 
 class StrictRedisLockStore(RedisLockStore):
+    """Rasa's Redis ticket lock, with every change to a lock made atomically.
+
+    The stock store reads the lock's JSON, changes it in Python and writes it back. Two Rasa
+    servers taking a message of the same conversation at the same moment (an owner's double tap
+    reaching both replicas) can both read "no tickets", both write ticket 0 and both think they
+    are being served: the message is then processed twice at once and, for a confirmation, the
+    lead submitted twice. Here each read-change-write runs in a WATCH/MULTI transaction that
+    Redis retries when another server changed the lock in between.
+    """
+
     def __init__(self, endpoint_config: EndpointConfig) -> None:
         params = redis_params(endpoint_config.url)
         params.update({k: v for k, v in endpoint_config.kwargs.items() if k not in ("url", "type")})
         super().__init__(**params)
         check_reachable(self.red, params, "Rasa server (lock store)")
+
+    def _change(self, conversation_id: str,
+                change: Callable[[TicketLock | None], TicketLock | None]) -> None:
+        """Applies change to the stored lock atomically; a None result deletes the lock."""
+        key = self.key_prefix + conversation_id
+
+        def transaction(pipe: Any) -> None:
+            raw = pipe.get(key)
+            lock = TicketLock.from_dict(json.loads(raw)) if raw else None
+            changed = change(lock)
+            pipe.multi()
+            if changed is None:
+                pipe.delete(key)
+            else:
+                pipe.set(key, changed.dumps())
+
+        self.red.transaction(transaction, key)
+
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        issued: list[int] = []
+
+        def add_ticket(lock: TicketLock | None) -> TicketLock:
+            lock = lock or self.create_lock(conversation_id)
+            issued[:] = [lock.issue_ticket(lock_lifetime)]
+            return lock
+
+        try:
+            self._change(conversation_id, add_ticket)
+        except redis.exceptions.RedisError as error:
+            raise LockError(f"Error while acquiring lock: {type(error).__name__}") from error
+        return issued[0]
+
+    def update_lock(self, conversation_id: str) -> None:
+        def drop_expired(lock: TicketLock | None) -> TicketLock | None:
+            if lock is not None:
+                lock.remove_expired_tickets()
+            return lock
+
+        self._change(conversation_id, drop_expired)
+
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        """Removes this ticket, and the lock itself when no one else holds a ticket, in one
+        step: a ticket issued in between is never deleted with the lock."""
+
+        def finish(lock: TicketLock | None) -> TicketLock | None:
+            if lock is None:
+                return None
+            lock.remove_ticket_for(ticket_number)
+            return lock if lock.is_someone_waiting() else None
+
+        self._change(conversation_id, finish)
