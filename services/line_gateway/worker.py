@@ -7,7 +7,9 @@ Delivery guarantees:
   worker, after LINE_RECLAIM_IDLE_SECONDS) takes it over with XAUTOCLAIM;
 - the per-event state hash records the translated answer and each delivered request, so a
   restarted worker never asks Rasa twice nor sends a request twice; a push carries one
-  X-Line-Retry-Key (kept in the state) on every retry, so LINE answers a repeat with 409;
+  X-Line-Retry-Key (kept in the state) on every retry, so LINE answers a repeat with 409; a
+  reply attempt is recorded before it is made, and a single-use reply token refused after an
+  attempt that may have reached LINE counts as delivered (no second answer by push);
 - 429, 5xx and network errors are retried with exponential backoff; messages of one chat are
   handled in order;
 - a text is cleaned before Rasa sees it (translate.plan); an unreadable or over-long one gets a
@@ -299,13 +301,24 @@ class Worker:
         token = event.get("replyToken")
         deadline = received + self.settings.reply_token_seconds
         if index == 0 and isinstance(token, str) and token and time.time() < deadline:
+            # The Reply API has no retry key, but its token is single-use: once an attempt may
+            # have reached LINE (a worker died during it, or the answer was lost on the way
+            # back), a refused token within its lifetime means that attempt delivered the reply.
+            # Pushing then would answer the owner twice.
+            maybe_used = bool(await self.redis.hget(state_key, "reply_tried"))
+            await self.redis.hset(state_key, "reply_tried", "1")
             attempt = 0
             while time.time() < deadline:
                 status = await self.line.reply(token, messages)
                 if status == 200:
                     return SENT, "reply"
+                if status == 400 and maybe_used:
+                    log.info("event %s: reply token used by an earlier attempt; delivered",
+                             event_id(event))
+                    return SENT, "reply"
                 if not retryable(status):
                     break  # used or expired token: push instead
+                maybe_used = maybe_used or status == 0 or status >= 500
                 await self.backoff(attempt)
                 attempt += 1
         # The same retry key on every attempt of this push, across restarts too.

@@ -9,7 +9,9 @@
 - message limits checked independently of the gateway's own code: text <= 5,000 UTF-16 units,
   quick reply <= 13 items with labels <= 20, postback data <= 300, Flex altText <= 1,500 and a
   bubble <= 30 KB;
-- failures can be injected (`fail_next("push", 429, 500)`), and every request is recorded.
+- failures can be injected (`fail_next("push", 429, 500)`), and so can a lost answer
+  (`lose_next_answer("reply")`: the messages are delivered, the caller gets 502, as when a
+  connection drops after LINE accepted); every request is recorded.
 
 Runs in a background thread of the test process, so tests read its records directly.
 """
@@ -91,6 +93,7 @@ class FakeLine:
         self.tokens: dict[str, dict[str, Any]] = {}  # token -> {chat, issued, used}
         self.accepted_retry_keys: set[str] = set()
         self.failures: dict[str, list[int]] = {}
+        self.lost_answers: dict[str, int] = {}
         self.lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
@@ -112,10 +115,22 @@ class FakeLine:
         with self.lock:
             self.failures.setdefault(endpoint, []).extend(statuses)
 
+    def lose_next_answer(self, endpoint: str, count: int = 1) -> None:
+        with self.lock:
+            self.lost_answers[endpoint] = self.lost_answers.get(endpoint, 0) + count
+
+    def _answer_lost(self, endpoint: str) -> bool:
+        with self.lock:
+            if self.lost_answers.get(endpoint, 0) <= 0:
+                return False
+            self.lost_answers[endpoint] -= 1
+            return True
+
     def reset(self) -> None:
         with self.lock:
             self.records.clear()
             self.failures.clear()
+            self.lost_answers.clear()
 
     def delivered(self) -> list[tuple[str, str, list[dict[str, Any]]]]:
         """(chat, "reply"|"push", messages) for every accepted message request."""
@@ -184,6 +199,8 @@ class FakeLine:
             return self._error(request, body, 400, "Invalid reply token")
         body["_chat"] = token["chat"]
         self._record(request, 200, body)
+        if self._answer_lost("reply"):
+            return web.json_response({"message": "bad gateway"}, status=502)
         return web.json_response({"sentMessages": [{"id": uuid.uuid4().hex}
                                                    for _ in body["messages"]]})
 

@@ -194,6 +194,18 @@ def test_an_expired_reply_token_falls_back_to_push_with_one_retry_key(stack):
     assert [v for to, v, _m in stack.fake.delivered() if to == uid] == ["push"]
 
 
+def test_a_reply_whose_answer_was_lost_is_not_sent_again_by_push(stack):
+    """LINE delivered the reply but the worker never heard back: the retry finds the token used,
+    and the owner still gets exactly one answer (the same window as a worker killed mid-reply)."""
+    uid = new_user()
+    stack.fake.lose_next_answer("reply")
+    post(stack, [text_event(stack, uid, "你好")])
+    stack.wait_delivered(uid)
+    time.sleep(3)
+    assert [v for to, v, _m in stack.fake.delivered() if to == uid] == ["reply"]
+    assert not [r for r in stack.fake.calls("/push") if r.body.get("to") == uid]
+
+
 def test_the_fake_line_api_keeps_the_contract(stack):
     """The fake is the test oracle: check the parts the gateway cannot trigger by itself."""
     def call(path, body, headers):
