@@ -352,6 +352,10 @@ class Answerer:
             # are not ours): the market-blind check is for the rest.
             blind = question == clean and not certifications
             result = self._search(retriever, query, matches, market_blind_check=blind)
+            if result.decision != ANSWER and question == clean and context.last_question \
+                    and not found[MARKET] and not found[TOPIC]:
+                result = self._read_with_earlier(retriever, matcher, kb, market, clean,
+                                                 context, query, result, lang)
             if result.decision == ANSWER:
                 reply = self._answer(kb, result.best.entry, lang, result,
                                      retriever.related(result))
@@ -407,6 +411,26 @@ class Answerer:
             market=market,
             topic=entry.topic,
         )
+
+    def _read_with_earlier(self, retriever: Retriever, matcher: TermMatcher, kb: KnowledgeBase,
+                           market: str, clean: str, context: Context, query: Query,
+                           alone: RetrievalResult, lang: str) -> RetrievalResult:
+        """A message that names neither market nor topic and finds nothing alone, read with
+        the conversation's last question ("我們剛在菲律賓申請商標" … "聽說之後還要交什麼使用
+        證明？期限多久？"). The entry found must share words with the message itself, so a new
+        subject ("婚姻簽證要怎麼辦") is not answered with the earlier question's entry."""
+        earlier = _retarget(context.last_question, matcher.find(context.last_question),
+                            kb.markets[market].name(lang))
+        joined = f"{earlier} {clean}"
+        topics = (context.topic,) if context.topic else ()
+        again = self._search(retriever, replace(query, text=joined, topics=topics),
+                             matcher.find(joined))
+        if again.decision != ANSWER:
+            return alone
+        own = next((c for c in alone.ranking if c.entry.id == again.best.entry.id), None)
+        if own is None or own.coverage < EARLIER_MIN_OWN_COVERAGE:
+            return alone
+        return again
 
     def _second_question(self, retriever: Retriever, market: str, text: str,
                          matches: list[TermMatch], answered: Entry) -> Entry | None:
@@ -679,6 +703,9 @@ _FOLLOW_UP = re.compile(r"^((ok|okay|好|好的|嗯|so)\b[,，\s]*)?"
                         r"(那|那麼|那如果|如果|若是|換成|改成|還有|另外|順便|and\b|what about|how about|"
                         r"also\b|if\b|then\b)", re.IGNORECASE)
 FOLLOW_UP_MAX_CHARS = 30
+# A message read with the question before it must itself cover this share of the entry's
+# words in the question (the earlier question alone must not carry the answer).
+EARLIER_MIN_OWN_COVERAGE = 0.1
 SHORT_QUESTION_TERMS = 4   # content terms of a question too short to say what it is about alone
 FOLLOW_UP_MAX_CHARS_ASCII = 60   # English takes about twice the characters to say as much
 

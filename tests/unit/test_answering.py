@@ -287,3 +287,14 @@ def test_support_and_payment_questions_without_a_product_need_no_market(real):
     reply = real.respond("付款條件怎麼談比較安全", "zh-TW", Context())
     assert reply.kind == ANSWERED and reply.entry.market == "tw"
     assert real.respond("出口需要什麼認證", "zh-TW", Context()).kind == ASK_MARKET
+
+
+def test_a_question_that_finds_nothing_alone_is_read_with_the_one_before(real):
+    context = Context(market="ph", topic="ip", last_question="我們剛在菲律賓申請商標")
+    reply = real.respond("聽說之後還要交什麼使用證明，期限多久？不交會怎樣？", "zh-TW", context)
+    assert reply.kind == ANSWERED and reply.entry.id == "ph-ip-trademark-ipophl"
+    assert "DAU" in reply.text and "3年" in reply.text
+    # a new subject is not answered with the earlier question's entry
+    context = Context(market="jp", topic="certification", last_question="日本電器要PSE嗎")
+    reply = real.respond("婚姻簽證要怎麼辦", "zh-TW", context)
+    assert reply.entry is None or reply.entry.id != "jp-certification-pse"
