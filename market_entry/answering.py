@@ -526,7 +526,8 @@ class Answerer:
         """The topic's entries for the owner's product; when several fit, the one closest to
         the conversation is answered (the others offered beside it), or — with nothing to go
         on, as after a topic button — the owner chooses."""
-        entries = [e for topic in topics for e in retriever.by_topic(market, topic, products)]
+        entries = [e for topic in topics for e in retriever.by_topic(market, topic, products)
+                   if not text or e.applies_where(text)]
         if not entries:
             return self._not_covered(kb, market, lang, None)
         if products:

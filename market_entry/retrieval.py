@@ -213,6 +213,8 @@ class Retriever:
                 continue
             if query.market and not self.kb.serves(entry, query.market):
                 continue
+            if not entry.applies_where(query.text):
+                continue
             doc, length = self._docs[index], self._lengths[index]
             bm25, matched_weight = 0.0, 0.0
             for term, idf in weights.items():

@@ -108,12 +108,23 @@ class Entry:
     facts: tuple[Fact, ...] = ()
     checked_by: str = ""
     review_note: str = ""       # why a human must look at it (e.g. no specific official page found)
+    # Where in the market the rule applies, when narrower than the market (France's Triman in
+    # the EU pack): the entry answers only questions whose conversation names one of them.
+    places: tuple[str, ...] = ()
     file: str = ""
     line: int = 0
 
     @property
     def published(self) -> bool:
         return self.status == "published"
+
+    def applies_where(self, text: str) -> bool:
+        """Whether `text` (the question and the one it follows) allows this entry: always for a
+        rule of the whole market, else when it names one of the entry's places."""
+        if not self.places:
+            return True
+        folded = text.casefold()
+        return any(place.casefold() in folded for place in self.places)
 
 
 @dataclass(frozen=True)

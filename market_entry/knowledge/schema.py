@@ -330,6 +330,12 @@ def _parse_entry(raw, path, checker: Checker, market: str, vocab: Vocab, today: 
     facts = _parse_facts(item, path, checker, today)
     checked_by = checker.text(item, "checked_by", path, required=False) or ""
     review_note = checker.text(item, "review_note", path, required=False) or ""
+    places = []
+    for i, place in enumerate(checker.items(item, "places", path, required=False)):
+        if isinstance(place, str) and place.strip():
+            places.append(place.strip())
+        else:
+            checker.error(path + ("places", i), f"expected a place name, got {_kind(place)}")
     for key in item:
         if key not in _ENTRY_FIELDS:
             checker.error(path + (key,), f"unknown field {key!r}")
@@ -352,6 +358,7 @@ def _parse_entry(raw, path, checker: Checker, market: str, vocab: Vocab, today: 
         facts=facts,
         checked_by=checked_by,
         review_note=review_note,
+        places=tuple(places),
         file=checker.doc.file,
         line=checker.doc.line(path),
     )
@@ -360,7 +367,7 @@ def _parse_entry(raw, path, checker: Checker, market: str, vocab: Vocab, today: 
 _ENTRY_FIELDS = {
     "id", "topic", "title", "questions", "answer", "sources", "checked", "review_by",
     "products", "certifications", "volatile", "status", "notes", "facts", "checked_by",
-    "review_note",
+    "review_note", "places",
 }
 
 

@@ -298,3 +298,14 @@ def test_a_question_that_finds_nothing_alone_is_read_with_the_one_before(real):
     context = Context(market="jp", topic="certification", last_question="日本電器要PSE嗎")
     reply = real.respond("婚姻簽證要怎麼辦", "zh-TW", context)
     assert reply.entry is None or reply.entry.id != "jp-certification-pse"
+
+
+def test_a_rule_of_one_member_state_answers_only_when_that_state_is_named(real):
+    triman = "eu-labelling-france-triman-info-tri"
+    reply = real.respond("what about labels", "en", Context(
+        market="eu", product="bicycles", last_question="We make bicycles for Germany"))
+    assert reply.entry is not None and reply.entry.id != triman
+    reply = real.respond("法國的包裝上要印Triman嗎", "zh-TW", Context())
+    assert reply.kind == ANSWERED and reply.entry.id == triman
+    reply = real.respond("德國的包裝上要印Triman嗎", "zh-TW", Context())
+    assert reply.entry is None or reply.entry.id != triman

@@ -59,6 +59,8 @@ def test_missing_field_is_reported_with_file_line_and_field(tmp_path):
          "ip.yml:10: entries[0].products[0]: unknown product 'rockets'"),
         (("review_by: 2027-05-01", "review_by: 2027-05-01\n    colour: red"), "unknown field 'colour'"),
         (("2026-11-01", "2027-11-01"), "is in the future"),
+        (("review_by: 2027-05-01", "review_by: 2027-05-01\n    places: [東京, 3]"),
+         "ip.yml:10: entries[0].places[1]: expected a place name"),
     ],
 )
 def test_each_mistake_is_named(tmp_path, change, expected):
