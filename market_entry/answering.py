@@ -220,6 +220,14 @@ class Answerer:
         is_payload = text.strip().startswith("/")
         clean = "" if is_payload else without_negated_features(normalise(text))
         matches = matcher.find(clean) if clean else []
+        as_typed = clean
+        reported = without_reporter(clean) if clean else clean
+        if reported != clean and not _DEALING_WITH_PARTNER.search(reported) and \
+                retriever.content_terms(Query(reported)):
+            # "河內代理商說要先備案才能進口": the distributor reports a rule; the rule is the
+            # question, not distributors (unless the rest is about dealing with them: "代理商說
+            # 要簽獨家 合約要注意什麼").
+            clean, matches = reported, matcher.find(reported)
 
         if entities.get("entry_id"):
             entry = kb.entry(entities["entry_id"])
@@ -235,7 +243,7 @@ class Answerer:
 
         content = retriever.content_terms(Query(clean), matches) if clean else []
         question = clean if content else (context.pending_question or context.last_question or "")
-        follow_up = bool(content) and is_follow_up(clean) and bool(context.last_question)
+        follow_up = bool(content) and is_follow_up(as_typed) and bool(context.last_question)
 
         # Which market? The message first, then the conversation, then a certification that
         # exists in only one market (PSE is Japanese). A question about Taiwan's own programmes
@@ -325,7 +333,8 @@ class Answerer:
                 question = f"{earlier} {clean}"
                 matches = matcher.find(question)
             elif question == clean and not found[PRODUCT] and context.product and \
-                    len(content) <= SHORT_QUESTION_TERMS and \
+                    len(content if as_typed == clean else retriever.content_terms(
+                        Query(as_typed))) <= SHORT_QUESTION_TERMS and \
                     _product_matters(kb, market, asked_topic, context.product):
                 # "我們做小型除濕機跟空清機" … "杜拜那邊要什麼認證": the product the owner named
                 # earlier is part of a short question, in their own words where we have them.
@@ -352,6 +361,17 @@ class Answerer:
             # are not ours): the market-blind check is for the rest.
             blind = question == clean and not certifications
             result = self._search(retriever, query, matches, market_blind_check=blind)
+            if result.decision != ANSWER and question == clean and context.product and \
+                    not found[PRODUCT] and context.product in kb.products:
+                # "我們做保養品" … "河內代理商說要先備案才能進口 真的嗎": found nothing alone,
+                # the question is about the product named earlier — answered only by an entry
+                # about that product.
+                said = _product_words(matcher, context.pending_question or context.last_question,
+                                      context.product) or [kb.products[context.product].name(lang)]
+                joined = " ".join([clean, *said])
+                again = self._search(retriever, replace(query, text=joined), matcher.find(joined))
+                if again.decision == ANSWER and context.product in again.best.entry.products:
+                    result = again
             if result.decision != ANSWER and question == clean and context.last_question \
                     and not found[MARKET] and not found[TOPIC]:
                 result = self._read_with_earlier(retriever, matcher, kb, market, clean,
@@ -744,6 +764,28 @@ _NEGATED_FEATURE = re.compile(
 
 def without_negated_features(text: str) -> str:
     return _NEGATED_FEATURE.sub(" ", text)
+
+
+# Who reports a rule to the owner, followed by the reporting verb: "進口商說要…", "客戶跟我們說
+# 有…", "the importer told me we need…". The speaker is not what the owner asks about.
+_REPORTER = re.compile(
+    r"(?:當地|我們的|我的|the|our|my|a|an)?\s*"
+    r"(?:代理商|經銷商|進口商|通路商|客戶|客人|買家|買主|廠商|報關行|貨代|承銷商|"
+    r"importers?|distributors?|customers?|clients?|buyers?|agents?|brokers?|forwarders?)\s*"
+    r"(?:都|有|一直|也)?\s*"
+    r"(?:說|跟我們說|跟我說|告訴我們|告訴我|提到|要求|表示|said|says|told (?:me|us)|"
+    r"tells (?:me|us)|mentioned|asks? (?:us|me)?\s*(?:for|to)?|asked (?:us|me)?\s*(?:for|to)?)",
+    re.IGNORECASE)
+
+
+_DEALING_WITH_PARTNER = re.compile(
+    r"合約|契約|獨家|代理權|佣金|抽成|分潤|付款|付錢|貨款|出貨|下單|訂單|折扣|價格|報價|"
+    r"contract|exclusiv|commission|margin|agreement|payment|pay\b|order|discount|price",
+    re.IGNORECASE)
+
+
+def without_reporter(text: str) -> str:
+    return _REPORTER.sub(" ", text)
 
 
 _BY_THE_WAY = re.compile(r"順便問|另外問|by the way|\bbtw\b", re.IGNORECASE)

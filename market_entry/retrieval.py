@@ -257,7 +257,8 @@ class Retriever:
                 score -= settings.family_penalty
             if score > 0:
                 candidates.append(Candidate(entry, score, coverage, tuple(reasons)))
-        candidates.sort(key=lambda c: c.score, reverse=True)
+        # Equal scores: the entry that covers more of the question's words first.
+        candidates.sort(key=lambda c: (c.score, c.coverage), reverse=True)
         if query.asked_topic and candidates and candidates[0].entry.topic != query.asked_topic:
             on_topic = next((c for c in candidates if c.entry.topic == query.asked_topic), None)
             if on_topic is not None and \

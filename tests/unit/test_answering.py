@@ -309,3 +309,12 @@ def test_a_rule_of_one_member_state_answers_only_when_that_state_is_named(real):
     assert reply.kind == ANSWERED and reply.entry.id == triman
     reply = real.respond("德國的包裝上要印Triman嗎", "zh-TW", Context())
     assert reply.entry is None or reply.entry.id != triman
+
+
+def test_a_rule_a_partner_reports_is_the_question_not_the_partner(real):
+    context = Context(market="vn", product="cosmetics", last_question="我們做保養品 想賣越南")
+    reply = real.respond("河內代理商說要先備案才能進口 真的嗎", "zh-TW", context)
+    assert reply.kind == ANSWERED and reply.entry.id == "vn-regulated-import-cosmetics"
+    # dealing with the partner itself stays a channels question
+    reply = real.respond("越南代理商說要簽獨家代理 合約要注意什麼", "zh-TW", Context())
+    assert reply.kind == ANSWERED and reply.entry.topic == "channels"
