@@ -10,7 +10,10 @@ about is a question. Pure, so both Python environments test it; the Rasa compone
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+
+from market_entry.normalise import normalise
 
 QUESTION_INTENT = "ask_market_question"
 
@@ -24,12 +27,33 @@ CONVERSATIONAL_SURE = 0.9
 
 KNOWLEDGE_LABELS = frozenset({"market", "product", "topic", "certification"})
 
+# "想參加貿協組的拓銷團 要怎麼報名", "Does TAITRA help … How do we sign up?": how to use a
+# Taiwan-side service (the support topic names 貿協/TAITRA), not a request for the list of
+# events, which the owner asks as "有什麼展" / "which shows".
+EVENTS_INTENT = "ask_events"
+_HOW_TO_JOIN = re.compile(
+    r"怎麼報名|如何報名|怎麼申請|如何申請|怎麼參加|如何參加|報名方式|申請方式|怎麼\s*apply|"
+    r"\bhow (?:do|can|could|should) (?:we|i) (?:sign up|apply|join|register)\b|"
+    r"\bhow to (?:sign up|apply|join|register)\b", re.IGNORECASE)
+_TAITRA = re.compile(r"\bTAITRA\b|Taiwan External Trade", re.IGNORECASE)
+_WHICH_EVENTS = re.compile(
+    r"什麼展|哪些展|哪個展|什麼活動|哪些活動|有哪些.{0,4}展|展覽清單|"
+    r"\b(?:which|what|any|list)\b.{0,20}\b(?:shows?|fairs?|exhibitions?|events?|expos?)\b",
+    re.IGNORECASE)
 
-def reconsidered_intent(intent: str, confidence: float, entity_labels: Iterable[str]) -> str | None:
-    """The intent to use instead of `intent`, or None to keep it."""
+
+def reconsidered_intent(intent: str, confidence: float, entity_labels: Iterable[str],
+                        text: str = "", topics: Iterable[str] = ()) -> str | None:
+    """The intent to use instead of `intent`, or None to keep it. `topics`: the values of the
+    message's topic entities."""
     labels = set(entity_labels) & KNOWLEDGE_LABELS
     if not labels:
         return None
+    if intent == EVENTS_INTENT and text:
+        said = normalise(text)
+        if ("support" in set(topics) or _TAITRA.search(said)) and \
+                _HOW_TO_JOIN.search(said) and not _WHICH_EVENTS.search(said):
+            return QUESTION_INTENT
     if intent in DESTRUCTIVE and confidence < DESTRUCTIVE_SURE:
         return QUESTION_INTENT
     asks_about_a_rule = bool(labels & {"topic", "certification"}) or \

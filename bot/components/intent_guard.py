@@ -13,7 +13,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -41,14 +41,19 @@ class IntentGuard(GraphComponent):
             name, confidence = intent.get("name"), intent.get("confidence") or 0.0
             if not name:
                 continue
-            labels = [e.get("entity") for e in message.get(ENTITIES) or []]
-            replacement = reconsidered_intent(name, float(confidence), labels)
+            entities = message.get(ENTITIES) or []
+            labels = [e.get("entity") for e in entities]
+            topics = [str(e.get("value")) for e in entities if e.get("entity") == "topic"]
+            replacement = reconsidered_intent(name, float(confidence), labels,
+                                              message.get(TEXT) or "", topics)
             if replacement is None:
                 continue
             message.set(INTENT, {"name": replacement, "confidence": confidence},
                         add_to_output=True)
+            # The replaced intent leaves the ranking: left beside its replacement at the same
+            # confidence, the fallback's ambiguity check would see a tie.
             ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
-                       if r.get("name") != replacement]
+                       if r.get("name") not in (replacement, name)]
             message.set(INTENT_RANKING_KEY,
                         [{"name": replacement, "confidence": confidence}, *ranking],
                         add_to_output=True)

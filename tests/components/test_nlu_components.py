@@ -69,3 +69,19 @@ def test_extractor_leaves_training_data_alone(small_knowledge):
     example = Message({TEXT: "日本", "intent": "inform_market"})
     extractor(small_knowledge).process_training_data(TrainingData([example]))
     assert not example.get(ENTITIES)
+
+
+def test_intent_guard_replaces_the_intent_and_leaves_no_tie_for_the_fallback():
+    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+
+    from bot.components.intent_guard import IntentGuard
+
+    message = Message({TEXT: "想參加貿協組的海外拓銷團 要怎麼報名"})
+    message.set(INTENT, {"name": "ask_events", "confidence": 0.6})
+    message.set(INTENT_RANKING_KEY, [{"name": "ask_events", "confidence": 0.6},
+                                     {"name": "ask_market_question", "confidence": 0.3},
+                                     {"name": "greet", "confidence": 0.1}])
+    message.set(ENTITIES, [{"entity": "topic", "value": "support"}])
+    [guarded] = IntentGuard().process([message])
+    assert guarded.get(INTENT)["name"] == "ask_market_question"
+    assert [r["name"] for r in guarded.get(INTENT_RANKING_KEY)] == ["ask_market_question", "greet"]

@@ -24,3 +24,14 @@ def test_out_of_scope_naming_a_market_and_product_is_a_question_unless_sure():
 def test_other_intents_are_left_alone():
     assert reconsidered_intent("request_human", 0.5, ["topic", "market"]) is None
     assert reconsidered_intent("ask_events", 0.5, ["market"]) is None
+
+
+def test_how_to_join_a_taiwan_side_service_is_a_question_not_the_events_list():
+    for text in ("想參加貿協組的海外拓銷團 要怎麼報名", "贸协有没有组团去东南亚拓销的啊 怎么报名",
+                 "Does TAITRA help small food companies meet foreign buyers? How do we sign up?"):
+        assert reconsidered_intent("ask_events", 0.8, ["topic"], text, ["support"]) \
+            == QUESTION_INTENT, text
+    # the owner wants the list of events
+    assert reconsidered_intent("ask_events", 0.8, ["topic"], "貿協有什麼展可以參加 怎麼報名",
+                               ["support"]) is None
+    assert reconsidered_intent("ask_events", 0.8, ["market"], "日本的展怎麼報名", []) is None
