@@ -14,8 +14,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
+from actions.market_answer import note_unanswered
 from actions.tracker import buttons, context, latest_text, reply_language, send
-from market_entry.answering import ANSWERED, ASK_MARKET, Button, Reply, payload
+from market_entry.answering import ANSWERED, ASK_MARKET, NOT_COVERED_REPLY, Button, Reply, payload
 from market_entry.knowledge.model import pick
 from market_entry.phrases import clip_label, say
 
@@ -52,6 +53,12 @@ class ActionFallback(Action):
             or (reply.kind == ASK_MARKET and product_named)
         ):
             return send(dispatcher, reply, tracker)
+        if reply is not None and reply.kind == NOT_COVERED_REPLY and market_named:
+            # "日本的太空旅遊業執照怎麼申請": a question about a market the packs do not cover.
+            # Saying so and offering an officer beats "please rephrase"; staff see it in gaps.
+            events = send(dispatcher, reply, tracker)
+            note_unanswered(text, reply.market)
+            return events
 
         count = int(tracker.get_slot("fallback_count") or 0) + 1
         if count >= OFFER_OFFICER_AFTER:

@@ -150,9 +150,13 @@ stop_redis() {
 
 # The model is retrained only when its inputs change; the file name is their hash.
 model_inputs_hash() {
+  # The packs' words too (vocabulary, topics, market names): the tokenizer segments the training
+  # examples with them, so a new alias changes the features the model learns from.
   (cd "$ROOT" && cat config.yml bot/domain.yml requirements/bot.lock \
      $(find data bot/components -type f \( -name '*.yml' -o -name '*.py' \) | sort) \
      market_entry/normalise.py market_entry/segmentation.py \
+     knowledge/vocabulary.yml knowledge/topics.yml knowledge/countries.yml \
+     $(find knowledge/markets -name market.yml | sort) \
    | sha256sum | cut -c1-12)
 }
 

@@ -104,6 +104,12 @@ def test_fallback_answers_a_clear_market_question_anyway():
     assert messages[0]["custom"]["entry_id"] == "jp-certification-pse"
 
 
+def test_fallback_on_an_uncovered_question_naming_a_market_says_so_and_offers_an_officer():
+    messages, _ = run(ActionFallback(), tracker("日本的太空旅遊業執照怎麼申請", intent="nlu_fallback"))
+    assert messages[0]["text"].startswith("抱歉，日本的知識庫目前還沒有涵蓋這個問題")
+    assert "/request_human" in [b["payload"] for b in messages[0]["buttons"]]
+
+
 def test_fallback_on_an_owner_saying_what_they_make_asks_which_market():
     messages, events = run(ActionFallback(), tracker("我們做小家電", intent="nlu_fallback"))
     assert messages[0]["text"] == say("answer.ask_market", "zh-TW")
