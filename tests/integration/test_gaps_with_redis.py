@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
-import time
-
 import pytest
 import redis
 
 from market_entry.knowledge_tool import main
 from market_entry.unanswered import record_unanswered
-from tests.e2e.harness import free_port, redis_server_binary
+from tests.e2e.harness import throwaway_redis
 
 
 @pytest.fixture
 def redis_url(tmp_path):
-    port = free_port()
-    process = subprocess.Popen([redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1",
-                                "--dir", str(tmp_path), "--save", ""],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    for _ in range(50):
-        try:
-            client.ping()
-            break
-        except redis.exceptions.ConnectionError:
-            time.sleep(0.1)
+    process, url = throwaway_redis(tmp_path)
     yield url
     process.terminate()
     process.wait(timeout=10)
