@@ -42,10 +42,33 @@ _WHICH_EVENTS = re.compile(
     re.IGNORECASE)
 
 
+# "可以幫我轉給真人的貿易專員嗎", "I want talk to a real person about India market": an owner
+# who asks for a person, in so many words, gets one, whatever else the message names (the
+# intent model read both as market questions because they name a market). Not when the
+# request is declined ("不用轉真人", "no need to talk to anyone").
+HANDOFF_INTENT = "request_human"
+YIELDS_TO_HANDOFF = frozenset({QUESTION_INTENT, EVENTS_INTENT}) | CONVERSATIONAL
+_ASKS_FOR_A_PERSON = re.compile(
+    r"(?<!不要)(?<!不用)(?<!不必)(?<!不想)(?<!不需要)"
+    r"(?:轉|轉給|轉接|轉到|找|聯絡|聯繫)(?:一位|一個|個|你們的?|貴單位的?)?"
+    r"(?:真人|真的人|專人|人工|客服人員|(?:貿易|經貿)?專員)|"
+    r"(?:跟|和|與)(?:一位|你們的?)?(?:真人|專人|(?:貿易|經貿)?專員)(?:談|聊|說|討論|確認|聯絡)|"
+    r"(?<!don't )(?<!not )(?<!no need to )\b(?:talk|speak|chat)\s+(?:to|with)\s+"
+    r"(?:a |an |one of your |your |some )?(?:real |human |actual )?"
+    r"(?:person|humans?|people|officers?|trade officers?|staff|agents?|someone)\b|"
+    r"\b(?:real|human) (?:person|agent)\b", re.IGNORECASE)
+
+
+def asks_for_a_person(text: str) -> bool:
+    return bool(_ASKS_FOR_A_PERSON.search(normalise(text)))
+
+
 def reconsidered_intent(intent: str, confidence: float, entity_labels: Iterable[str],
                         text: str = "", topics: Iterable[str] = ()) -> str | None:
     """The intent to use instead of `intent`, or None to keep it. `topics`: the values of the
     message's topic entities."""
+    if intent in YIELDS_TO_HANDOFF and text and asks_for_a_person(text):
+        return HANDOFF_INTENT
     labels = set(entity_labels) & KNOWLEDGE_LABELS
     if not labels:
         return None

@@ -35,3 +35,20 @@ def test_how_to_join_a_taiwan_side_service_is_a_question_not_the_events_list():
     assert reconsidered_intent("ask_events", 0.8, ["topic"], "貿協有什麼展可以參加 怎麼報名",
                                ["support"]) is None
     assert reconsidered_intent("ask_events", 0.8, ["market"], "日本的展怎麼報名", []) is None
+
+
+def test_an_owner_asking_for_a_person_gets_one_whatever_the_message_names():
+    for text in ("我們出口馬來西亞的案子有點複雜，可以幫我轉給真人的貿易專員嗎？",
+                 "可以轉真人嗎", "我想跟你們的專員談一下印度的案子",
+                 "I want talk to a real person about India market, we plan to open office in Chennai",
+                 "Honestly this is getting complicated — can I talk to one of your trade officers?"):
+        assert reconsidered_intent(QUESTION_INTENT, 0.7, ["market"], text) == "request_human", text
+
+
+def test_a_declined_or_unrelated_mention_of_a_person_is_not_a_hand_off():
+    for text in ("不用轉真人 我自己看就好", "你們的貿易專員會收費嗎",
+                 "no need to talk to anyone, just tell me the tariff for Japan",
+                 "你是真人還是機器人"):
+        assert reconsidered_intent(QUESTION_INTENT, 0.7, ["market"], text) is None, text
+    # a hand-off or consent answer is never turned into another hand-off
+    assert reconsidered_intent("decline_consent", 0.7, [], "不要轉真人") is None
