@@ -320,9 +320,18 @@ class Answerer:
             specific = any(m.label == TOPIC and len(m.text.replace(" ", "")) >= 3
                            for m in matches if clean)
             ranking = f"{earlier} {clean}" if earlier else (clean if specific else "")
+            # "我們的手機殼想在菲律賓的Shopee賣" … "那稅呢": selling goods there, the taxes are
+            # the duty and the tax charged on import, not a company's; after "我們要在吉隆坡設
+            # 子公司" they are the company's.
+            selling = tax_only and bool(earlier) and not _COMPANY_SETUP.search(earlier)
+            if selling:
+                topics = [t for t in topics if t != "company_tax"] or topics
             reply = self._topic_answer(kb, retriever, market,
                                        tuple(topics) if tax_only else tuple(topics[:1]),
                                        tuple(products), ranking, lang)
+            import_tax = _import_tax_entry(kb, market, reply.entry) if selling else None
+            if reply.kind == ANSWERED and import_tax is not None:
+                reply.text += "\n\n" + self.format_entry(kb, import_tax, lang)
         else:
             if follow_up and question == clean:
                 # "那日本呢 我們是賣毛巾的", "and for the label, english is ok?": read with the
@@ -492,7 +501,10 @@ class Answerer:
         about checking a buyer's credit is still about payment)."""
         if not question:
             return None
-        result = self._search(retriever, Query(text=question, taiwan_side_only=True), matches)
+        # The terms named (O/A, D/A, L/C) pick the insurance for those terms.
+        named_terms = tuple(dict.fromkeys(m.value for m in matches if m.label == CERTIFICATION))
+        result = self._search(retriever, Query(text=question, taiwan_side_only=True,
+                                               certifications=named_terms), matches)
         if result.decision != ANSWER:
             return None
         named = {m.value for m in matches if m.label == TOPIC}
@@ -509,6 +521,10 @@ class Answerer:
         # question says where the answer is, however long the question around it.
         names_programme = any(m.label == CERTIFICATION and _taiwan_programme(kb, m.value)
                               for m in matches)
+        if on_topic and best.entry.topic not in TAIWAN_SIDE_TOPICS and not names_programme:
+            # A region named with a rule's topic ("新興市場的食品規定") asks that region's rules,
+            # not Taiwan's export certificates for food.
+            return None
         # So does a question only about support or payment, with no product named: "which
         # desk can we ask", "how can I insure an open-account buyer from the Taiwan side" are
         # the same for every market, and asking "which market?" would be a needless question.
@@ -550,6 +566,20 @@ class Answerer:
                    if not text or e.applies_where(text)]
         if not entries:
             return self._not_covered(kb, market, lang, None)
+        reply = self._topic_entries_answer(kb, retriever, market, topics, products, entries,
+                                           text, lang)
+        if reply.kind == ANSWERED and reply.entry is not None and reply.entry.products and \
+                set(topics) <= LAYERED_TOPICS:
+            # "我們的掛耳咖啡想賣到印尼" … "標籤呢": the food's own label rule, and the language
+            # rule every product's label follows beside it.
+            general = next((e for e in entries if not e.products), None)
+            if general is not None:
+                reply.text += "\n\n" + self.format_entry(kb, general, lang)
+        return reply
+
+    def _topic_entries_answer(self, kb, retriever: Retriever, market: str,
+                              topics: tuple[str, ...], products: tuple[str, ...],
+                              entries: list[Entry], text: str, lang: str) -> Reply:
         if products:
             # The owner's product (or its family) first; entries about other products go.
             families = {kb.products[p].family_id for p in products if p in kb.products}
@@ -734,8 +764,19 @@ FOLLOW_UP_MAX_CHARS_ASCII = 60   # English takes about twice the characters to s
 # A message that only asks about tax: no topic of its own, the conversation says which tax.
 _TAX_ONLY = re.compile(
     r"^(那|那麼|還有|另外|and|what about|how about)?\s*(the\s+)?(稅|稅務|稅金|taxes|tax)\s*"
+    r"(的部分|部分|方面|這塊|這部分|的問題|part|side|wise)?\s*"
     r"(呢|怎麼算|要怎麼算|怎麼繳|要繳多少|多少|有哪些|是多少|要怎麼處理)?\s*[?？。.]*$", re.IGNORECASE)
 TAX_TOPICS = ("company_tax", "tariffs", "customs")
+# Topics whose general rule applies beside a product's own: every label follows the market's
+# language rule, whatever else the food or cosmetics label needs.
+LAYERED_TOPICS = frozenset({"labelling"})
+# Entries on the tax charged when goods are imported (VAT, GST, SST, consumption tax) carry
+# this id: a bare "那稅呢" about selling goods gets that tax beside the duty.
+IMPORT_TAX = "import_vat"
+# The conversation is about setting up a company there, so its taxes are the company's.
+_COMPANY_SETUP = re.compile(
+    r"公司|據點|設立|門市|工廠|\b(?:company|subsidiary|branch|LLC|incorporat\w*|set(?:ting)? up|"
+    r"office|factory|Sdn Bhd|PT PMA)\b", re.IGNORECASE)
 # A tax named without saying which ("那稅呢 進口要繳哪些", "is there any tax"): one of the three.
 _TAX_WORD = re.compile(r"稅|\btax(es)?\b", re.IGNORECASE)
 _IMPORT_WORD = re.compile(r"進口|进口|輸入|\bimport", re.IGNORECASE)
@@ -748,6 +789,14 @@ def _without_markets(text: str, matches: list[TermMatch]) -> str:
         if text[match.start:match.end] == match.text:
             text = text[: match.start] + " " + text[match.end:]
     return text
+
+
+def _import_tax_entry(kb: KnowledgeBase, market: str, answered: Entry | None) -> Entry | None:
+    """The market's entry on the tax charged at import, unless the answer already covers it."""
+    if answered is None or IMPORT_TAX in answered.certifications:
+        return None
+    return next((e for e in kb.entries if e.published and e.market == market
+                 and IMPORT_TAX in e.certifications), None)
 
 
 def is_tax_only(text: str) -> bool:

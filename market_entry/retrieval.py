@@ -44,6 +44,13 @@ STOPWORDS = frozenset(
 )
 
 
+# "台灣這邊要先辦什麼", "在台灣申請", "what do we need from the Taiwan side": a question about the
+# procedure at home ("從台灣出口到日本" is not: it is how owners say they export).
+_HOME_SIDE = re.compile(
+    r"在(?:台灣|臺灣)(?:申請|辦|這邊)|(?:從|由)?(?:台灣|臺灣)(?:這邊|這裡|端|國內)|"
+    r"\b(?:from|on) (?:the )?Taiwan(?:ese)? side\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class RetrievalSettings:
     k1: float = 1.2
@@ -74,6 +81,16 @@ class RetrievalSettings:
     # ...and covers at least this share of the words the best one covers (topic words are
     # broad: 子公司 is a company word in "台灣母公司還能算中小企業嗎").
     asked_topic_coverage: float = 0.5
+    # An entry about more of the terms the owner named (O/A, D/A, PSE) leads when it scores at
+    # least this share of the best one: "客人要O/A 90天 怕收不到錢 有什麼保險" shares its worries
+    # with the L/C insurance's example questions, and is about the open-account insurance.
+    named_term_share: float = 0.85
+    # Topics on which the packs serving every market (Taiwan's own programmes) answer any
+    # market's question. Their other entries are procedures at home (a certificate of origin,
+    # duty drawback, TFDA's free-sale certificate): they answer only a question that names
+    # them or says it is about the Taiwan side, never "我們要在胡志明市賣保養品". (Without a
+    # market, the Taiwan-side bar in market_entry.answering decides.)
+    home_topics: frozenset[str] = frozenset({"support", "payment", "channels"})
 
 
 @dataclass(frozen=True)
@@ -192,7 +209,8 @@ class Retriever:
     def by_topic(self, market: str, topic: str, products: tuple[str, ...] = ()) -> list[Entry]:
         """Entries on one topic for a market: its own before Taiwan-side ones, those about the
         owner's products first within each."""
-        entries = [e for e in self._entries if e.topic == topic and self.kb.serves(e, market)]
+        entries = [e for e in self._entries if e.topic == topic and self.kb.serves(e, market)
+                   and (e.market == market or not self._home_procedure(e))]
         return sorted(entries, key=lambda e: (e.market != market, not set(products) & set(e.products)))
 
     def search(self, query: Query, matches: Iterable[TermMatch] = (),
@@ -208,8 +226,12 @@ class Retriever:
         total_weight = sum(weights.values())
         candidates: list[Candidate] = []
         families = {self.kb.products[p].family_id for p in query.products if p in self.kb.products}
+        home_side = bool(_HOME_SIDE.search(query.text))
         for index, entry in enumerate(self._entries):
             if query.taiwan_side_only and not self._serves_all(entry):
+                continue
+            if query.market and self._home_procedure(entry) and not home_side and \
+                    not set(query.certifications) & set(entry.certifications):
                 continue
             if query.market and not self.kb.serves(entry, query.market):
                 continue
@@ -266,6 +288,15 @@ class Retriever:
                     on_topic.coverage >= settings.asked_topic_coverage * candidates[0].coverage:
                 candidates.remove(on_topic)
                 candidates.insert(0, on_topic)
+        named = set(query.certifications)
+        if named and candidates:
+            def shared(c: Candidate) -> int:
+                return len(named & set(c.entry.certifications))
+            most = max(candidates, key=shared)
+            if shared(most) > shared(candidates[0]) and \
+                    most.score >= settings.named_term_share * candidates[0].score:
+                candidates.remove(most)
+                candidates.insert(0, most)
         if query.market and candidates and candidates[0].entry.market != query.market:
             own = next((c for c in candidates if c.entry.market == query.market), None)
             if own is not None and own.score >= settings.own_market_share * candidates[0].score \
@@ -278,6 +309,9 @@ class Retriever:
                 and candidates[0].coverage == 0:
             threshold += settings.wordless_margin
         return self._decide(candidates, unknown, threshold)
+
+    def _home_procedure(self, entry: Entry) -> bool:
+        return self._serves_all(entry) and entry.topic not in self.settings.home_topics
 
     def _serves_all(self, entry: Entry) -> bool:
         pack = self.kb.markets.get(entry.market)

@@ -318,3 +318,40 @@ def test_a_rule_a_partner_reports_is_the_question_not_the_partner(real):
     # dealing with the partner itself stays a channels question
     reply = real.respond("越南代理商說要簽獨家代理 合約要注意什麼", "zh-TW", Context())
     assert reply.kind == ANSWERED and reply.entry.topic == "channels"
+
+
+def test_a_bare_tax_follow_up_about_selling_goods_gets_the_duty_and_the_import_tax(real):
+    # selling phone cases on Shopee Philippines: the taxes are duty and the 12% import VAT
+    context = Context(market="ph", topic="channels", last_question="我們的手機殼想在菲律賓的Shopee賣")
+    reply = real.respond("稅的部分呢", "zh-TW", context)
+    assert reply.kind == ANSWERED and reply.entry.topic != "company_tax"
+    assert "12%" in reply.text and "加值稅" in reply.text
+    # setting up a subsidiary: the company's taxes, no import tax appended
+    context = Context(market="my", topic="company_tax", last_question="我們要在吉隆坡設子公司")
+    reply = real.respond("那稅呢", "zh-TW", context)
+    assert reply.kind == ANSWERED and reply.entry.topic == "company_tax"
+    assert reply.text.count("【") == 1
+
+
+def test_payment_terms_find_the_insurance_for_those_terms(real):
+    reply = real.respond("客人要O/A 90天 怕收不到錢 有什麼保險可以保嗎", "zh-TW", Context())
+    assert reply.kind == ANSWERED and reply.entry.id == "tw-payment-eximbank-open-account"
+    reply = real.respond("buyer from overseas want open account 60 days, how can i insure the "
+                         "payment risk from taiwan side", "en", Context())
+    assert reply.kind == ANSWERED and reply.entry.id == "tw-payment-eximbank-open-account"
+    # a market named: that market's own payment advice, which compares the terms
+    reply = real.respond("新客戶是越南的，第一次下單就要求O/A 90天 這樣風險大嗎", "zh-TW", Context())
+    assert reply.kind == ANSWERED and reply.entry.id == "vn-payment-credit-risk"
+
+
+def test_procedures_at_home_answer_only_questions_that_name_them(real):
+    # selling skincare in Ho Chi Minh City: Vietnam's rule, not TFDA's export certificate
+    reply = real.respond("我們要在那邊賣保養品", "zh-TW", Context(market="vn"))
+    assert reply.kind == ANSWERED and reply.entry.market == "vn"
+    reply = real.respond("日本客戶要我們提供產地證明 去哪裡辦", "zh-TW", Context())
+    assert reply.kind == ANSWERED and reply.entry.id == "tw-tariffs-certificate-of-origin"
+    reply = real.respond("保養品要賣到越南 註冊要附自由販售證明 台灣這邊去哪申請", "zh-TW", Context())
+    assert reply.kind == ANSWERED and reply.entry.market == "tw"
+    # a home procedure named with a market still answers ("出口到美國的貨也要繳推貿費嗎")
+    reply = real.respond("出口到美國的貨也要繳推貿費嗎 還是只有import要", "zh-TW", Context())
+    assert reply.kind == ANSWERED and reply.entry.id == "tw-customs-trade-promotion-service-fee"
