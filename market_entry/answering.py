@@ -811,8 +811,17 @@ _NEGATED_FEATURE = re.compile(
     r"motor|wireless|bluetooth))\b", re.IGNORECASE)
 
 
+# "除了PSE之外還需要什麼認證", "besides FCC what else": what the owner already has is not
+# what they ask about.
+_ALREADY_COVERED = re.compile(
+    r"除了\s*[^\s，,。？?、]{1,12}?\s*(?:之外|以外)|"
+    r"\b(?:besides|apart from|other than|in addition to)\s+(?:the\s+)?[A-Za-z0-9./\-]+"
+    r"(?:\s+(?:mark|marking|certification|certificate|registration))?", re.IGNORECASE)
+
+
 def without_negated_features(text: str) -> str:
-    return _NEGATED_FEATURE.sub(" ", text)
+    """`text` without the features the owner rules out and the rules they already have."""
+    return _ALREADY_COVERED.sub(" ", _NEGATED_FEATURE.sub(" ", text))
 
 
 # Who reports a rule to the owner, followed by the reporting verb: "進口商說要…", "客戶跟我們說

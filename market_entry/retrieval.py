@@ -289,7 +289,9 @@ class Retriever:
                 candidates.remove(on_topic)
                 candidates.insert(0, on_topic)
         named = set(query.certifications)
-        if named and candidates:
+        if named and candidates and not query.products:
+            # (With a product named, the product's own entries rank first: "Malaysia need
+            # SIRIM for our wireless earphones?" is answered by the wireless rule.)
             def shared(c: Candidate) -> int:
                 return len(named & set(c.entry.certifications))
             most = max(candidates, key=shared)

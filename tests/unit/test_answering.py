@@ -355,3 +355,8 @@ def test_procedures_at_home_answer_only_questions_that_name_them(real):
     # a home procedure named with a market still answers ("出口到美國的貨也要繳推貿費嗎")
     reply = real.respond("出口到美國的貨也要繳推貿費嗎 還是只有import要", "zh-TW", Context())
     assert reply.kind == ANSWERED and reply.entry.id == "tw-customs-trade-promotion-service-fee"
+
+
+def test_a_rule_the_owner_already_has_is_not_the_answer(real):
+    reply = real.respond("我們的藍牙耳機想上日本亞馬遜，除了PSE之外還需要什麼認證？", "zh-TW", Context())
+    assert reply.kind == ANSWERED and reply.entry.id == "jp-certification-giteki"
