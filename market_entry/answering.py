@@ -34,6 +34,7 @@ from market_entry.retrieval import (
     RetrievalResult,
     RetrievalSettings,
     Retriever,
+    about_home_side,
 )
 from market_entry.segmentation import Segmenter
 from market_entry.semantic import SemanticScorer
@@ -276,9 +277,12 @@ class Answerer:
             taiwan = self._taiwan_side(kb, retriever, question, matches, lang)
             if taiwan is not None:
                 return taiwan
-            if not matches and content and retriever.unknown_share(content) >= UNCLEAR_SHARE:
+            about_trade = any(m.label in (MARKET, TOPIC, CERTIFICATION) for m in matches) or \
+                bool(_TRADE_WORD.search(clean))
+            if not about_trade and content and retriever.unknown_share(content) >= UNCLEAR_SHARE:
                 # Nothing market-related and mostly words the packs never use ("how do I cook
-                # fried rice"): asking "which market?" would be absurd.
+                # fried rice", "明天台中會下雨嗎 要不要曬茶葉": a product alone does not make a
+                # trade question): asking "which market?" would be absurd.
                 return Reply(UNCLEAR, say("fallback.rephrase_no_suggestion", lang),
                              self._base_buttons(lang))
             return self._ask_market(kb, clean, lang)
@@ -519,11 +523,12 @@ class Answerer:
                                                           if c is not best)))
         # A programme Taiwan runs ("trade show subsidy", 中小企業認定標準) named in the
         # question says where the answer is, however long the question around it.
-        names_programme = any(m.label == CERTIFICATION and _taiwan_programme(kb, m.value)
-                              for m in matches)
+        # So does a question that says it is about the Taiwan side ("在台灣這邊要注意什麼").
+        names_programme = about_home_side(question) or any(
+            m.label == CERTIFICATION and _taiwan_programme(kb, m.value) for m in matches)
         if on_topic and best.entry.topic not in TAIWAN_SIDE_TOPICS and not names_programme:
             # A region named with a rule's topic ("新興市場的食品規定") asks that region's rules,
-            # not Taiwan's export certificates for food.
+            # not Taiwan's export certificates for food, unless it says "在台灣這邊".
             return None
         # So does a question only about support or payment, with no product named: "which
         # desk can we ask", "how can I insure an open-account buyer from the Taiwan side" are
@@ -767,6 +772,11 @@ _TAX_ONLY = re.compile(
     r"(的部分|部分|方面|這塊|這部分|的問題|part|side|wise)?\s*"
     r"(呢|怎麼算|要怎麼算|怎麼繳|要繳多少|多少|有哪些|是多少|要怎麼處理)?\s*[?？。.]*$", re.IGNORECASE)
 TAX_TOPICS = ("company_tax", "tariffs", "customs")
+# Words that make a message about trade even when it names no market, topic or rule.
+_TRADE_WORD = re.compile(
+    r"出口|外銷|進口|輸入|輸出|賣|銷售|上架|出貨|寄|客戶|買主|買家|訂單|市場|國外|海外|"
+    r"\b(?:export\w*|import\w*|sell\w*|sales|ship\w*|buyers?|customers?|orders?|markets?|"
+    r"abroad|overseas)\b", re.IGNORECASE)
 # Topics whose general rule applies beside a product's own: every label follows the market's
 # language rule, whatever else the food or cosmetics label needs.
 LAYERED_TOPICS = frozenset({"labelling"})

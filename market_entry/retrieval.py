@@ -51,6 +51,10 @@ _HOME_SIDE = re.compile(
     r"\b(?:from|on) (?:the )?Taiwan(?:ese)? side\b", re.IGNORECASE)
 
 
+def about_home_side(text: str) -> bool:
+    return bool(_HOME_SIDE.search(text))
+
+
 @dataclass(frozen=True)
 class RetrievalSettings:
     k1: float = 1.2
@@ -88,9 +92,12 @@ class RetrievalSettings:
     # Topics on which the packs serving every market (Taiwan's own programmes) answer any
     # market's question. Their other entries are procedures at home (a certificate of origin,
     # duty drawback, TFDA's free-sale certificate): they answer only a question that names
-    # them or says it is about the Taiwan side, never "我們要在胡志明市賣保養品". (Without a
-    # market, the Taiwan-side bar in market_entry.answering decides.)
+    # them or says it is about the Taiwan side, never "我們要在胡志明市賣保養品".
     home_topics: frozenset[str] = frozenset({"support", "payment", "channels"})
+    # Without a market, a question on these topics asks a destination's rule ("寵物凍乾零食出口
+    # 需要什麼認證"): the Taiwan side answers it only when it names the procedure at home.
+    destination_topics: frozenset[str] = frozenset(
+        {"certification", "labelling", "regulated_import", "tariffs"})
 
 
 @dataclass(frozen=True)
@@ -226,11 +233,12 @@ class Retriever:
         total_weight = sum(weights.values())
         candidates: list[Candidate] = []
         families = {self.kb.products[p].family_id for p in query.products if p in self.kb.products}
-        home_side = bool(_HOME_SIDE.search(query.text))
+        home_side = about_home_side(query.text)
         for index, entry in enumerate(self._entries):
             if query.taiwan_side_only and not self._serves_all(entry):
                 continue
-            if query.market and self._home_procedure(entry) and not home_side and \
+            if (query.market or entry.topic in settings.destination_topics) and \
+                    self._home_procedure(entry) and not home_side and \
                     not set(query.certifications) & set(entry.certifications):
                 continue
             if query.market and not self.kb.serves(entry, query.market):

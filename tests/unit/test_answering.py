@@ -360,3 +360,16 @@ def test_procedures_at_home_answer_only_questions_that_name_them(real):
 def test_a_rule_the_owner_already_has_is_not_the_answer(real):
     reply = real.respond("我們的藍牙耳機想上日本亞馬遜，除了PSE之外還需要什麼認證？", "zh-TW", Context())
     assert reply.kind == ANSWERED and reply.entry.id == "jp-certification-giteki"
+
+
+def test_without_a_market_a_destination_rule_is_not_answered_by_a_procedure_at_home(real):
+    assert real.respond("我們做寵物凍乾零食，出口需要什麼認證？", "zh-TW", Context()).kind == ASK_MARKET
+    # unless the owner asks about the Taiwan side
+    reply = real.respond("我們做CNC控制器 出口前在台灣這邊要申請什麼輸出許可嗎", "zh-TW", Context())
+    assert reply.kind == ANSWERED and reply.entry.id == "tw-customs-strategic-high-tech-export-control"
+
+
+def test_a_product_alone_does_not_make_small_talk_a_trade_question(real):
+    for text in ("明天台中会下雨吗？我要决定要不要晒茶叶", "幫我寫一首關於南投高山茶的七言絕句，要押韻"):
+        assert real.respond(text, "zh-TW", Context()).kind == UNCLEAR, text
+    assert real.respond("我們做茶葉的", "zh-TW", Context()).kind == ASK_MARKET
