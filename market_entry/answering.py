@@ -720,10 +720,20 @@ def _question_clauses(text: str) -> list[tuple[int, int]]:
     return clauses
 
 
+# Where or to whom the owner sells ("we sell on Amazon.de", "亞馬遜歐洲站要我們提供合規資料",
+# "our buyer"): the setting of the question, not the topic asked about.
+_SETTING_WORD = re.compile(
+    r"^(?:亞馬遜|樂天|蝦皮|電商|跨境電商|買主|買家|amazon|marketplace|e-?commerce|buyers?)$",
+    re.IGNORECASE)
+
+
 def _asked_topic(text: str, matches: list[TermMatch]) -> str | None:
     """The one topic named where the owner asks ("…to a Malaysian distributor. What certification
     is required?", "越南商標要先註冊嗎 怕被經銷商搶註"), or None when that is not clear."""
-    topics = [m for m in matches if m.label == TOPIC]
+    named = [m for m in matches if m.label == CERTIFICATION]
+    # ("certificate" inside "certificate of origin" names that document, not the topic)
+    topics = [m for m in matches if m.label == TOPIC and not _SETTING_WORD.match(m.text)
+              and not any(c.start <= m.start and m.end <= c.end for c in named)]
     if len({m.value for m in topics}) <= 1:
         return topics[0].value if topics else None
     asked = {m.value for start, end in _question_clauses(text)

@@ -48,7 +48,8 @@ STOPWORDS = frozenset(
 # procedure at home ("從台灣出口到日本" is not: it is how owners say they export).
 _HOME_SIDE = re.compile(
     r"在(?:台灣|臺灣)(?:申請|辦|這邊)|(?:從|由)?(?:台灣|臺灣)(?:這邊|這裡|端|國內)|"
-    r"\b(?:from|on) (?:the )?Taiwan(?:ese)? side\b", re.IGNORECASE)
+    r"\b(?:from|on) (?:the )?Taiwan(?:ese)? side\b|"
+    r"\b(?:issued|issue|apply|applied|get|obtain)\b[^.?!]{0,20}\bin Taiwan\b", re.IGNORECASE)
 
 
 def about_home_side(text: str) -> bool:
@@ -307,7 +308,8 @@ class Retriever:
                     most.score >= settings.named_term_share * candidates[0].score:
                 candidates.remove(most)
                 candidates.insert(0, most)
-        if query.market and candidates and candidates[0].entry.market != query.market:
+        if query.market and candidates and candidates[0].entry.market != query.market \
+                and not home_side:
             own = next((c for c in candidates if c.entry.market == query.market), None)
             if own is not None and own.score >= settings.own_market_share * candidates[0].score \
                     and own.coverage + settings.own_market_coverage_gap > candidates[0].coverage:

@@ -373,3 +373,14 @@ def test_a_product_alone_does_not_make_small_talk_a_trade_question(real):
     for text in ("明天台中会下雨吗？我要决定要不要晒茶叶", "幫我寫一首關於南投高山茶的七言絕句，要押韻"):
         assert real.respond(text, "zh-TW", Context()).kind == UNCLEAR, text
     assert real.respond("我們做茶葉的", "zh-TW", Context()).kind == ASK_MARKET
+
+
+def test_where_the_owner_sells_is_the_setting_not_the_topic_asked(real):
+    reply = real.respond("We make bicycle saddles and sell on Amazon.de. Amazon keeps asking us to "
+                         "name a 'responsible person' in the EU. What rule is this?", "en", Context())
+    assert reply.kind == ANSWERED and reply.entry.topic == "certification"
+    assert "GPSR" in reply.text
+    # a document issued at home, asked for by a buyer abroad
+    reply = real.respond("Our buyer in Poland wants a certificate of origin for the bicycle parts we "
+                         "make in Taichung. Where do we get one issued in Taiwan?", "en", Context())
+    assert reply.kind == ANSWERED and reply.entry.id == "tw-tariffs-certificate-of-origin"
