@@ -243,6 +243,9 @@ class Answerer:
         certifications = found[CERTIFICATION]
 
         content = retriever.content_terms(Query(clean), matches) if clean else []
+        # What the owner said, before a reporter ("代理商說…") was taken out: the length that
+        # makes a question short is the length as typed.
+        typed_content = content if as_typed == clean else retriever.content_terms(Query(as_typed))
         question = clean if content else (context.pending_question or context.last_question or "")
         follow_up = bool(content) and is_follow_up(as_typed) and bool(context.last_question)
 
@@ -346,19 +349,14 @@ class Answerer:
                 question = f"{earlier} {clean}"
                 matches = matcher.find(question)
             elif question == clean and not found[PRODUCT] and context.product and \
-                    len(content if as_typed == clean else retriever.content_terms(
-                        Query(as_typed))) <= SHORT_QUESTION_TERMS and \
+                    len(typed_content) <= SHORT_QUESTION_TERMS and \
                     _product_matters(kb, market, asked_topic, context.product):
                 # "我們做小型除濕機跟空清機" … "杜拜那邊要什麼認證": the product the owner named
                 # earlier is part of a short question, in their own words where we have them.
                 # Not when no entry of this market on the asked topic is about that product
                 # (privacy law is the same for pet food and furniture), nor for a question that
                 # says enough itself.
-                said = _product_words(matcher, context.pending_question or context.last_question,
-                                      context.product)
-                if not said and context.product in kb.products:
-                    said = [kb.products[context.product].name(lang)]
-                question = " ".join([clean, *said])
+                question = _with_earlier_product(kb, matcher, context, clean, lang)
                 matches = matcher.find(question)
             query = Query(
                 text=question,
@@ -379,9 +377,7 @@ class Answerer:
                 # "我們做保養品" … "河內代理商說要先備案才能進口 真的嗎": found nothing alone,
                 # the question is about the product named earlier — answered only by an entry
                 # about that product.
-                said = _product_words(matcher, context.pending_question or context.last_question,
-                                      context.product) or [kb.products[context.product].name(lang)]
-                joined = " ".join([clean, *said])
+                joined = _with_earlier_product(kb, matcher, context, clean, lang)
                 again = self._search(retriever, replace(query, text=joined), matcher.find(joined))
                 if again.decision == ANSWER and context.product in again.best.entry.products:
                     result = again
@@ -895,6 +891,17 @@ def _product_matters(kb: KnowledgeBase, market: str, topic: str | None, product:
     """Whether an entry of `market` on `topic` (any topic when None) is about `product`."""
     return any(product in e.products for e in kb.published_entries(market)
                if topic is None or e.topic == topic)
+
+
+def _with_earlier_product(kb: KnowledgeBase, matcher: TermMatcher, context: Context, text: str,
+                          lang: str) -> str:
+    """`text` with the product the owner named earlier, in their own words where we have them
+    ("除濕機", "空清機"), else by the product's name."""
+    said = _product_words(matcher, context.pending_question or context.last_question,
+                          context.product)
+    if not said and context.product in kb.products:
+        said = [kb.products[context.product].name(lang)]
+    return " ".join([text, *said])
 
 
 def _product_words(matcher: TermMatcher, text: str | None, product: str) -> list[str]:
