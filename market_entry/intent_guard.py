@@ -59,6 +59,15 @@ _ASKS_FOR_A_PERSON = re.compile(
     r"\b(?:real|human) (?:person|agent)\b", re.IGNORECASE)
 
 
+# Erasing the owner's data cannot be undone: it needs the owner to say so ("刪除我的資料",
+# "forget my phone number"). "那有什麼方式保障" after a payment question came out as
+# delete_my_data and the owner's referral data was erased.
+DELETE_INTENT = "delete_my_data"
+_ASKS_TO_ERASE = re.compile(
+    r"刪|清掉|清除|移除|撤回|不要.{0,4}(?:保存|保留|留著|存)|"
+    r"\b(?:delete|erase|remove|forget|withdraw|wipe)\b", re.IGNORECASE)
+
+
 def asks_for_a_person(text: str) -> bool:
     return bool(_ASKS_FOR_A_PERSON.search(normalise(text)))
 
@@ -67,8 +76,12 @@ def reconsidered_intent(intent: str, confidence: float, entity_labels: Iterable[
                         text: str = "", topics: Iterable[str] = ()) -> str | None:
     """The intent to use instead of `intent`, or None to keep it. `topics`: the values of the
     message's topic entities."""
+    if text.strip().startswith("/"):
+        return None   # a button's payload says exactly what it means
     if intent in YIELDS_TO_HANDOFF and text and asks_for_a_person(text):
         return HANDOFF_INTENT
+    if intent == DELETE_INTENT and text and not _ASKS_TO_ERASE.search(normalise(text)):
+        return QUESTION_INTENT
     labels = set(entity_labels) & KNOWLEDGE_LABELS
     if not labels:
         return None

@@ -52,3 +52,12 @@ def test_a_declined_or_unrelated_mention_of_a_person_is_not_a_hand_off():
         assert reconsidered_intent(QUESTION_INTENT, 0.7, ["market"], text) is None, text
     # a hand-off or consent answer is never turned into another hand-off
     assert reconsidered_intent("decline_consent", 0.7, [], "不要轉真人") is None
+
+
+def test_data_is_erased_only_when_the_owner_asks_for_it():
+    # a payment follow-up the model read as delete_my_data
+    assert reconsidered_intent("delete_my_data", 0.6, [], "那有什麼方式保障") == QUESTION_INTENT
+    for text in ("刪除我的資料", "请删除我的个人资料", "不要保存我的聯絡方式", "forget my phone number and email",
+                 "withdraw my consent and delete my information"):
+        assert reconsidered_intent("delete_my_data", 0.6, [], text) is None, text
+    assert reconsidered_intent("delete_my_data", 1.0, [], "/delete_my_data") is None
