@@ -358,6 +358,12 @@ class Answerer:
                 # says enough itself.
                 question = _with_earlier_product(kb, matcher, context, clean, lang)
                 matches = matcher.find(question)
+            if question == clean and not topics and context.topic and not any(
+                    found[label] for label in (MARKET, PRODUCT, CERTIFICATION)) and \
+                    len(typed_content) <= SHORT_QUESTION_TERMS:
+                # "what law applies?", "要多久" after the privacy answer: a short question that
+                # names nothing stays on the conversation's topic.
+                topics = [context.topic]
             query = Query(
                 text=question,
                 market=market,
