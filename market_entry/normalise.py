@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import opencc
 
@@ -71,6 +71,7 @@ def to_traditional(text: str, keep_length: bool = False) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+@lru_cache(maxsize=4096)
 def normalise(text: str, keep_length: bool = False) -> str:
     """Canonical form of an owner's message (see module docstring). A lone surrogate (valid in
     JSON, not encodable) would break every component after this one; the channels drop them

@@ -29,6 +29,7 @@ _CASE_SENSITIVE_MAX = 3
 FUZZY_LABELS = {"market": 6, "topic": 8}
 _FUZZY_MIN_CHARS = min(FUZZY_LABELS.values())
 # Real words close to a market's name or a topic word: a US state, a currency, verb forms.
+_CLOSEST_REMEMBERED = 20_000   # words whose closest term is remembered (then forgotten at once)
 _NOT_MISSPELT = frozenset({"indiana", "francs", "imported", "importing", "important"})
 
 
@@ -58,6 +59,7 @@ class TermMatcher:
         self._exact = PhraseMatcher(vocab, attr="ORTH")
         self.size = 0
         self._fuzzy: dict[str, tuple[str, str]] = {}   # lower-case word -> (label, value)
+        self._closest_terms: dict[str, tuple[str, str] | None] = {}
         for pattern in patterns:
             words = [w for w, _ in _split(pattern.phrase)]
             if not words:
@@ -104,19 +106,34 @@ class TermMatcher:
             if index in taken or len(word) < _FUZZY_MIN_CHARS or not word.isascii() \
                     or not word.isalpha() or lower in self._fuzzy or lower in _NOT_MISSPELT:
                 continue
-            allowed = 1 if len(word) < 9 else 2
-            best = sorted((distance, name) for name in self._fuzzy
-                          if abs(len(name) - len(lower)) <= allowed
-                          and (distance := edit_distance(lower, name, allowed)) <= allowed)
-            if not best or (len(best) > 1 and best[1][0] == best[0][0]
-                            and self._fuzzy[best[1][1]] != self._fuzzy[best[0][1]]):
+            term = self._closest(lower)
+            if term is None:
                 continue
-            label, value = self._fuzzy[best[0][1]]
-            if len(word) < FUZZY_LABELS[label]:
-                continue
+            label, value = term
             key = f"{label}\t{value}"
             self._nlp.vocab.strings.add(key)
             by_label.setdefault(label, []).append(Span(doc, index, index + 1, label=key))
+
+
+    def _closest(self, lower: str) -> tuple[str, str] | None:
+        """The term `lower` is a misspelling of, if exactly one is closest; remembered, since
+        owners' words repeat and each lookup measures the word against every fuzzy term."""
+        if lower in self._closest_terms:
+            return self._closest_terms[lower]
+        allowed = 1 if len(lower) < 9 else 2
+        best = sorted((distance, name) for name in self._fuzzy
+                      if abs(len(name) - len(lower)) <= allowed
+                      and (distance := edit_distance(lower, name, allowed)) <= allowed)
+        term = None
+        if best and not (len(best) > 1 and best[1][0] == best[0][0]
+                         and self._fuzzy[best[1][1]] != self._fuzzy[best[0][1]]):
+            term = self._fuzzy[best[0][1]]
+            if len(lower) < FUZZY_LABELS[term[0]]:
+                term = None
+        if len(self._closest_terms) >= _CLOSEST_REMEMBERED:
+            self._closest_terms.clear()
+        self._closest_terms[lower] = term
+        return term
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
