@@ -210,7 +210,8 @@ class LsaEmbedder:
                              dtype=np.float32)
         matrix = np.zeros((len(docs), len(self._vocabulary)), dtype=np.float32)
         for row, doc in enumerate(docs):
-            self._fill(matrix[row], doc)
+            where, values = self._weights(doc)
+            matrix[row, where] = values
         k = max(1, min(dimensions, len(docs), len(self._vocabulary)))
         # The right singular vectors through the small documents x documents Gram matrix: one
         # matrix product instead of an SVD of the wide matrix (about 1 s instead of 4 s for the packs).
@@ -229,16 +230,19 @@ class LsaEmbedder:
         self.dimensions = k
         self.name = f"lsa{self.VERSION}-{k}-{digest}"
 
-    def _fill(self, row: np.ndarray, counts: Counter) -> None:
+    def _weights(self, counts: Counter) -> tuple[np.ndarray, np.ndarray]:
+        """The text's known features and their unit-length TF-IDF weights, kept sparse: a dense
+        row as wide as the vocabulary made re-embedding the packs after an edit take 1.5 s."""
         import numpy as np
 
-        for term, count in counts.items():
-            index = self._vocabulary.get(term)
-            if index is not None:
-                row[index] = (1.0 + math.log(count)) * self._idf[index]
-        norm = float(np.linalg.norm(row))
-        if norm:
-            row /= norm
+        known = [(self._vocabulary[t], c) for t, c in counts.items() if t in self._vocabulary]
+        if not known:
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32)
+        where = np.array([i for i, _ in known], dtype=np.intp)
+        tf = np.array([1.0 + math.log(c) for _, c in known], dtype=np.float32)
+        values = tf * self._idf[where]
+        norm = float(np.linalg.norm(values))
+        return where, (values / norm if norm else values)
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         import numpy as np
@@ -246,12 +250,10 @@ class LsaEmbedder:
         if not texts:
             return _empty(self.dimensions)
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
-        row = np.zeros(len(self._vocabulary), dtype=np.float32)
         for i, text in enumerate(texts):
-            row[:] = 0.0
-            self._fill(row, Counter(ngram_features(text)))
-            nonzero = np.flatnonzero(row)
-            out[i] = row[nonzero] @ self._components[nonzero]
+            where, values = self._weights(Counter(ngram_features(text)))
+            if len(where):
+                out[i] = values @ self._components[where]
         return _unit_rows(out)
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
