@@ -130,7 +130,6 @@ class Answerer:
         self.dense = dense
         self.vector_cache = vector_cache
         self._semantic: SemanticScorer | None = None
-        self._semantic_for: dict[str, Mapping[str, float]] = {}   # recent texts' scores
         self._built_for: str | None = None
         self._retriever: Retriever | None = None
         self._matcher: TermMatcher | None = None
@@ -183,12 +182,8 @@ class Answerer:
         return result
 
     def _meaning(self, text: str) -> Mapping[str, float]:
-        """Semantic scores of `text`, remembered for the last few texts of this question."""
-        if text not in self._semantic_for:
-            if len(self._semantic_for) >= 4:
-                self._semantic_for.pop(next(iter(self._semantic_for)))
-            self._semantic_for[text] = self._semantic.scores(text)
-        return self._semantic_for[text]
+        """Semantic scores of `text` (the scorer remembers recent texts)."""
+        return self._semantic.scores(text)
 
     def warm_up(self) -> None:
         """Builds the indexes and loads the sentence model now (at server start), not on the
