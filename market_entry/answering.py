@@ -181,6 +181,21 @@ class Answerer:
             return replace(result, decision=NOT_COVERED)
         return result
 
+    def _own_reading(self, retriever: Retriever, matcher: TermMatcher, query: Query,
+                     clean: str, joined: RetrievalResult) -> RetrievalResult:
+        """A follow-up is read with the question before it; but when the follow-up alone,
+        on the same market and product, answers with an entry that covers far more of its
+        own words than the joined reading's entry does, the owner moved on ("想在美國開LLC
+        開Amazon帳號" … "那sales tax要我們自己去每個州報嗎" asks about sales tax, not the LLC)."""
+        alone = self._search(retriever, replace(query, text=clean), matcher.find(clean))
+        if alone.decision != ANSWER or alone.best.entry is joined.best.entry:
+            return joined
+        own = next((c.score for c in alone.ranking if c.entry is joined.best.entry), 0.0)
+        if alone.best.coverage >= OWN_READING_MIN_COVERAGE and \
+                alone.best.score >= OWN_READING_FACTOR * own:
+            return alone
+        return joined
+
     def _meaning(self, text: str) -> Mapping[str, float]:
         """Semantic scores of `text` (the scorer remembers recent texts)."""
         return self._semantic.scores(text)
@@ -272,7 +287,16 @@ class Answerer:
                 return self._ask_market(kb, "", lang)
             return self._market_selected(kb, market, lang)
         if market is None:
-            taiwan = self._taiwan_side(kb, retriever, question, matches, lang)
+            taiwan_question, taiwan_matches = question, matches
+            if question == clean and context.last_question and not matches and (
+                    len(typed_content) <= SHORT_QUESTION_TERMS or (
+                        _REFERS_BACK.search(clean)
+                        and len(typed_content) <= 2 * SHORT_QUESTION_TERMS)):
+                # "對方要D/A 120天" … "這樣風險很大吧 有什麼辦法保障": a short question naming
+                # nothing is about what the conversation named (the D/A insurance, not O/A's).
+                taiwan_question = f"{context.last_question} {clean}"
+                taiwan_matches = matcher.find(taiwan_question)
+            taiwan = self._taiwan_side(kb, retriever, taiwan_question, taiwan_matches, lang)
             if taiwan is not None:
                 return taiwan
             about_trade = any(m.label in (MARKET, TOPIC, CERTIFICATION) for m in matches) or \
@@ -373,6 +397,8 @@ class Answerer:
             # are not ours): the market-blind check is for the rest.
             blind = question == clean and not certifications
             result = self._search(retriever, query, matches, market_blind_check=blind)
+            if follow_up and question != clean and result.decision == ANSWER:
+                result = self._own_reading(retriever, matcher, query, clean, result)
             if result.decision != ANSWER and question == clean and context.product and \
                     not found[PRODUCT] and context.product in kb.products:
                 # "我們做保養品" … "河內代理商說要先備案才能進口 真的嗎": found nothing alone,
@@ -769,6 +795,13 @@ FOLLOW_UP_MAX_CHARS = 30
 # A message read with the question before it must itself cover this share of the entry's
 # words in the question (the earlier question alone must not carry the answer).
 EARLIER_MIN_OWN_COVERAGE = 0.1
+# Words that point back at what was said before ("這樣風險很大吧", "is that enough?").
+_REFERS_BACK = re.compile(r"這樣|這個|這種|這些|那個|那種|那些|\b(?:this|that|these|those|it)\b",
+                          re.IGNORECASE)
+# A follow-up read alone replaces its joined reading when its entry covers at least this
+# share of the follow-up's words and scores this many times the joined entry on them.
+OWN_READING_MIN_COVERAGE = 0.3
+OWN_READING_FACTOR = 2.0
 SHORT_QUESTION_TERMS = 4   # content terms of a question too short to say what it is about alone
 FOLLOW_UP_MAX_CHARS_ASCII = 60   # English takes about twice the characters to say as much
 
@@ -833,7 +866,8 @@ _NEGATED_FEATURE = re.compile(
 _ALREADY_COVERED = re.compile(
     r"除了\s*[^\s，,。？?、]{1,12}?\s*(?:之外|以外)|"
     r"\b(?:besides|apart from|other than|in addition to)\s+(?:the\s+)?[A-Za-z0-9./\-]+"
-    r"(?:\s+(?:mark|marking|certification|certificate|registration))?", re.IGNORECASE)
+    r"(?:\s+(?:mark|marking|certification|certificate|registration|duty|duties|tax|taxes))?",
+    re.IGNORECASE)
 
 
 def without_negated_features(text: str) -> str:

@@ -90,6 +90,8 @@ class RetrievalSettings:
     # least this share of the best one: "客人要O/A 90天 怕收不到錢 有什麼保險" shares its worries
     # with the L/C insurance's example questions, and is about the open-account insurance.
     named_term_share: float = 0.85
+    # ...or of a best entry tagged with other terms the named one lacks (O/A against D/A).
+    named_term_share_elsewhere: float = 0.7
     # Topics on which the packs serving every market (Taiwan's own programmes) answer any
     # market's question. Their other entries are procedures at home (a certificate of origin,
     # duty drawback, TFDA's free-sale certificate): they answer only a question that names
@@ -304,8 +306,14 @@ class Retriever:
             def shared(c: Candidate) -> int:
                 return len(named & set(c.entry.certifications))
             most = max(candidates, key=shared)
-            if shared(most) > shared(candidates[0]) and \
-                    most.score >= settings.named_term_share * candidates[0].score:
+            best = candidates[0]
+            # The best entry is about another term of its own ("對方要D/A 120天" ranks the O/A
+            # insurance first on its wording): the named one wins by a wider margin.
+            elsewhere = not shared(best) and bool(
+                set(best.entry.certifications) - set(most.entry.certifications))
+            share = settings.named_term_share_elsewhere if elsewhere \
+                else settings.named_term_share
+            if shared(most) > shared(best) and most.score >= share * best.score:
                 candidates.remove(most)
                 candidates.insert(0, most)
         if query.market and candidates and candidates[0].entry.market != query.market \

@@ -141,6 +141,17 @@ def test_follow_up_for_food_goes_to_food_labelling(services, sender):
             assert product in entry.products, (entry.id, product)
 
 
+def test_a_follow_up_on_a_new_subject_is_read_on_its_own(services, sender):
+    services.chat(sender, "想在US開一間LLC 方便收款跟開Amazon seller帳號")
+    replies = services.chat(sender, "那sales tax要我們自己去每個州報嗎")
+    assert_answered(services, replies, "us-company-tax-sales-tax-nexus")
+
+
+def test_a_short_question_pointing_back_keeps_the_payment_term_named_before(services, sender):
+    services.chat(sender, "第一次接到國外訂單 對方要D/A 120天")
+    replies = services.chat(sender, "這樣風險很大吧 有什麼辦法保障")
+    assert_answered(services, replies, "tw-payment-eximbank-collections-dp-da")
+
 def test_uncovered_market_is_admitted(services, sender):
     replies = services.chat(sender, "想賣到巴西需要什麼認證？")
     knowledge = kb(services)

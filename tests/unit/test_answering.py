@@ -384,3 +384,17 @@ def test_where_the_owner_sells_is_the_setting_not_the_topic_asked(real):
     reply = real.respond("Our buyer in Poland wants a certificate of origin for the bicycle parts we "
                          "make in Taichung. Where do we get one issued in Taiwan?", "en", Context())
     assert reply.kind == ANSWERED and reply.entry.id == "tw-tariffs-certificate-of-origin"
+
+
+def test_a_named_payment_term_beats_an_entry_about_another_term(real):
+    # the O/A insurance shares the worries' wording; D/A was named
+    reply = real.respond("對方要D/A 120天 這樣風險很大吧 有什麼辦法保障", "zh-TW", Context())
+    assert reply.kind == ANSWERED and reply.entry.id == "tw-payment-eximbank-collections-dp-da"
+
+
+def test_owners_words_for_pet_food_and_face_wash(real):
+    context = Context(market="jp", product="food", last_question="我們做人吃的豬肉乾 想賣日本")
+    reply = real.respond("那如果是賣狗狗吃的肉乾零食呢", "zh-TW", context)
+    assert reply.kind == ANSWERED and "pet_products" in reply.entry.products
+    reply = real.respond("我们的洗面奶要卖印尼，需要做什么备案？", "zh-CN", Context())
+    assert reply.kind == ANSWERED and reply.entry.id == "id-regulated-import-bpom-cosmetics"
