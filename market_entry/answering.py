@@ -27,6 +27,7 @@ from market_entry.knowledge.model import Entry, KnowledgeBase, pick
 from market_entry.knowledge.store import KnowledgeStore
 from market_entry.normalise import normalise
 from market_entry.phrases import clip_label, say
+from market_entry.question_words import QuestionWords
 from market_entry.retrieval import (
     ANSWER,
     NOT_COVERED,
@@ -133,6 +134,7 @@ class Answerer:
         self._built_for: str | None = None
         self._retriever: Retriever | None = None
         self._matcher: TermMatcher | None = None
+        self._words = QuestionWords.none()   # until the indexes are built
         self._segmenter: Segmenter | None = None
         self._term_cache: dict = {}
         self._building = threading.Lock()   # a warm-up thread and a request may both ask
@@ -159,6 +161,7 @@ class Answerer:
                                                 self.vector_cache)
             self._retriever = retriever
             self._matcher = TermMatcher(term_patterns(kb))
+            self._words = QuestionWords.of(kb)
             self._built_for = kb.fingerprint
         return kb, self._retriever, self._matcher
 
@@ -248,7 +251,7 @@ class Answerer:
         found = _values(matches)
         markets = found[MARKET] or ([entities["market"]] if entities.get("market") else [])
         topics = found[TOPIC] or ([entities["topic"]] if entities.get("topic") else [])
-        asked_topic = _asked_topic(clean, matches)
+        asked_topic = _asked_topic(clean, matches, self._words)
         products = found[PRODUCT]
         certifications = found[CERTIFICATION]
 
@@ -300,7 +303,7 @@ class Answerer:
             if taiwan is not None:
                 return taiwan
             about_trade = any(m.label in (MARKET, TOPIC, CERTIFICATION) for m in matches) or \
-                bool(_TRADE_WORD.search(clean))
+                bool(self._words.trade.search(clean))
             if not about_trade and content and retriever.unknown_share(content) >= UNCLEAR_SHARE:
                 # Nothing market-related and mostly words the packs never use ("how do I cook
                 # fried rice", "明天台中會下雨嗎 要不要曬茶葉": a product alone does not make a
@@ -349,7 +352,7 @@ class Answerer:
             # "我們的手機殼想在菲律賓的Shopee賣" … "那稅呢": selling goods there, the taxes are
             # the duty and the tax charged on import, not a company's; after "我們要在吉隆坡設
             # 子公司" they are the company's.
-            selling = tax_only and bool(earlier) and not _COMPANY_SETUP.search(earlier)
+            selling = tax_only and bool(earlier) and not self._words.company_setup.search(earlier)
             if selling:
                 topics = [t for t in topics if t != "company_tax"] or topics
             reply = self._topic_answer(kb, retriever, market,
@@ -743,19 +746,13 @@ def _question_clauses(text: str) -> list[tuple[int, int]]:
     return clauses
 
 
-# Where or to whom the owner sells ("we sell on Amazon.de", "亞馬遜歐洲站要我們提供合規資料",
-# "our buyer"): the setting of the question, not the topic asked about.
-_SETTING_WORD = re.compile(
-    r"^(?:亞馬遜|樂天|蝦皮|電商|跨境電商|買主|買家|amazon|marketplace|e-?commerce|buyers?)$",
-    re.IGNORECASE)
-
-
-def _asked_topic(text: str, matches: list[TermMatch]) -> str | None:
+def _asked_topic(text: str, matches: list[TermMatch], words: QuestionWords) -> str | None:
     """The one topic named where the owner asks ("…to a Malaysian distributor. What certification
     is required?", "越南商標要先註冊嗎 怕被經銷商搶註"), or None when that is not clear."""
     named = [m for m in matches if m.label == CERTIFICATION]
     # ("certificate" inside "certificate of origin" names that document, not the topic)
-    topics = [m for m in matches if m.label == TOPIC and not _SETTING_WORD.match(m.text)
+    # (where the owner sells, "Amazon", "our buyer", is the setting of the question)
+    topics = [m for m in matches if m.label == TOPIC and not words.is_setting(m.text)
               and not any(c.start <= m.start and m.end <= c.end for c in named)]
     if len({m.value for m in topics}) <= 1:
         return topics[0].value if topics else None
@@ -812,21 +809,12 @@ _TAX_ONLY = re.compile(
     r"(的部分|部分|方面|這塊|這部分|的問題|part|side|wise)?\s*"
     r"(呢|怎麼算|要怎麼算|怎麼繳|要繳多少|多少|有哪些|是多少|要怎麼處理)?\s*[?？。.]*$", re.IGNORECASE)
 TAX_TOPICS = ("company_tax", "tariffs", "customs")
-# Words that make a message about trade even when it names no market, topic or rule.
-_TRADE_WORD = re.compile(
-    r"出口|外銷|進口|輸入|輸出|賣|銷售|上架|出貨|寄|客戶|買主|買家|訂單|市場|國外|海外|"
-    r"\b(?:export\w*|import\w*|sell\w*|sales|ship\w*|buyers?|customers?|orders?|markets?|"
-    r"abroad|overseas)\b", re.IGNORECASE)
 # Topics whose general rule applies beside a product's own: every label follows the market's
 # language rule, whatever else the food or cosmetics label needs.
 LAYERED_TOPICS = frozenset({"labelling"})
 # Entries on the tax charged when goods are imported (VAT, GST, SST, consumption tax) carry
 # this id: a bare "那稅呢" about selling goods gets that tax beside the duty.
 IMPORT_TAX = "import_vat"
-# The conversation is about setting up a company there, so its taxes are the company's.
-_COMPANY_SETUP = re.compile(
-    r"公司|據點|設立|門市|工廠|\b(?:company|subsidiary|branch|LLC|incorporat\w*|set(?:ting)? up|"
-    r"office|factory|Sdn Bhd|PT PMA)\b", re.IGNORECASE)
 # A tax named without saying which ("那稅呢 進口要繳哪些", "is there any tax"): one of the three.
 _TAX_WORD = re.compile(r"稅|\btax(es)?\b", re.IGNORECASE)
 _IMPORT_WORD = re.compile(r"進口|进口|輸入|\bimport", re.IGNORECASE)

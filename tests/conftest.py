@@ -118,7 +118,8 @@ entries:
 def write_knowledge(root: Path, extra: dict[str, str] | None = None) -> Path:
     """A small knowledge folder: the real shared files plus a few hand-written entries."""
     root.mkdir(parents=True, exist_ok=True)
-    for name in ("topics.yml", "desks.yml", "vocabulary.yml", "countries.yml"):
+    for name in ("topics.yml", "desks.yml", "vocabulary.yml", "countries.yml",
+                 "question_words.yml"):
         shutil.copy(REAL_KNOWLEDGE / name, root / name)
     files = {
         "markets/jp/market.yml": (REAL_KNOWLEDGE / "markets/jp/market.yml").read_text("utf-8"),

@@ -23,6 +23,8 @@ from market_entry.knowledge.schema import (
 from market_entry.yaml_source import Located, YamlSyntaxError, load_located
 
 MARKET_FILE = "market.yml"
+QUESTION_WORDS_FILE = "question_words.yml"
+QUESTION_WORD_IDS = frozenset({"setting", "company_setup", "trade"})
 
 
 class KnowledgeError(Exception):
@@ -73,6 +75,11 @@ def load_knowledge(root: Path, today: date | None = None) -> KnowledgeBase:
     desks = terms("desks.yml", "desks")
     products = terms("vocabulary.yml", "products", Product)
     certifications = terms("vocabulary.yml", "certifications")
+    question_words = terms(QUESTION_WORDS_FILE, "question_words")
+    for missing in sorted(QUESTION_WORD_IDS - set(question_words)):
+        if (root / QUESTION_WORDS_FILE).is_file():
+            issues.append(Issue(_display(root / QUESTION_WORDS_FILE, root), 1, "question_words",
+                                f"missing the {missing!r} words (answering.py reads them)"))
 
     markets: dict[str, Market] = {}
     market_dirs = sorted(p for p in (root / "markets").iterdir() if p.is_dir()) if (
@@ -128,6 +135,7 @@ def load_knowledge(root: Path, today: date | None = None) -> KnowledgeBase:
         desks=desks,
         products=products,
         certifications=certifications,
+        question_words=question_words,
         countries=countries,
         groups=groups,
         fingerprint=fingerprint(root),
