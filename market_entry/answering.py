@@ -57,7 +57,6 @@ MAX_TOPIC_CHOICES = 6
 # better (then the answer depends on the market, and the owner is asked which).
 TAIWAN_SIDE_MARGIN = 1.15
 TAIWAN_SIDE_MIN_COVERAGE = 0.3    # lexical ranking only
-TAIWAN_SIDE_TOPICS = frozenset({"support", "payment"})   # answered alike for every market
 TAIWAN_SIDE_MIN_HYBRID = 0.5      # hybrid ranking (dev split: right answers 0.6+, strays ~0.4)
 
 # Topics most owners ask about first; used to order suggestion buttons.
@@ -552,7 +551,7 @@ class Answerer:
         # So does a question that says it is about the Taiwan side ("在台灣這邊要注意什麼").
         names_programme = about_home_side(question) or any(
             m.label == CERTIFICATION and _taiwan_programme(kb, m.value) for m in matches)
-        if on_topic and best.entry.topic not in TAIWAN_SIDE_TOPICS and not names_programme:
+        if on_topic and best.entry.topic not in self.settings.market_free_topics and not names_programme:
             # A region named with a rule's topic ("新興市場的食品規定") asks that region's rules,
             # not Taiwan's export certificates for food, unless it says "在台灣這邊".
             return None
@@ -560,7 +559,7 @@ class Answerer:
         # desk can we ask", "how can I insure an open-account buyer from the Taiwan side" are
         # the same for every market, and asking "which market?" would be a needless question.
         names_programme = names_programme or (
-            bool(named) and named <= TAIWAN_SIDE_TOPICS and best.entry.topic in named
+            bool(named) and named <= self.settings.market_free_topics and best.entry.topic in named
             and not any(m.label == PRODUCT for m in matches))
         # Otherwise, without a market the bar is higher: the question must clearly be about
         # Taiwan's own programmes ("新加坡設公司要多少錢" is not a booth-subsidy question).

@@ -97,6 +97,11 @@ class RetrievalSettings:
     # duty drawback, TFDA's free-sale certificate): they answer only a question that names
     # them or says it is about the Taiwan side, never "我們要在胡志明市賣保養品".
     home_topics: frozenset[str] = frozenset({"support", "payment", "channels"})
+    # Of those, the topics whose answer is the same whatever the market, so a question on them
+    # that names none is answered from the Taiwan side without asking "which market?" ("which
+    # desk can we ask", "how to insure an open-account buyer"). Finding a distributor is not:
+    # the channels differ by market.
+    market_free_topics: frozenset[str] = frozenset({"support", "payment"})
     # Without a market, a question on these topics asks a destination's rule ("寵物凍乾零食出口
     # 需要什麼認證"): the Taiwan side answers it only when it names the procedure at home.
     destination_topics: frozenset[str] = frozenset(
