@@ -251,6 +251,7 @@ class Answerer:
         markets = found[MARKET] or ([entities["market"]] if entities.get("market") else [])
         topics = found[TOPIC] or ([entities["topic"]] if entities.get("topic") else [])
         asked_topic = _asked_topic(clean, matches, self._words)
+        topics = _without_setting_topics(topics, matches, self._words)
         products = found[PRODUCT]
         certifications = found[CERTIFICATION]
 
@@ -743,6 +744,15 @@ def _question_clauses(text: str) -> list[tuple[int, int]]:
             clauses.append((start, end))
         start = piece.end() if piece is not None else end
     return clauses
+
+
+def _without_setting_topics(topics: list[str], matches: list[TermMatch],
+                            words: QuestionWords) -> list[str]:
+    """The topics named, less those named only by a setting word when another topic is named:
+    "…in Germany and France through Amazon. Do we have to register our trademark…" is about
+    trademarks; Amazon says where they sell, and must not lift the marketplace entries."""
+    named = {m.value for m in matches if m.label == TOPIC and not words.is_setting(m.text)}
+    return [t for t in topics if t in named] if named else topics
 
 
 def _asked_topic(text: str, matches: list[TermMatch], words: QuestionWords) -> str | None:

@@ -398,3 +398,10 @@ def test_owners_words_for_pet_food_and_face_wash(real):
     assert reply.kind == ANSWERED and "pet_products" in reply.entry.products
     reply = real.respond("我们的洗面奶要卖印尼，需要做什么备案？", "zh-CN", Context())
     assert reply.kind == ANSWERED and reply.entry.id == "id-regulated-import-bpom-cosmetics"
+
+
+def test_where_the_owner_sells_does_not_lift_that_topics_entries(real):
+    reply = real.respond("We sell our own brand of cycling gloves in Germany and France through "
+                         "Amazon. Do we have to register our trademark separately in each EU "
+                         "country?", "en", Context())
+    assert reply.kind == ANSWERED and reply.entry.topic == "ip"
