@@ -119,6 +119,11 @@ class SemanticScorer:
                 self._recent.popitem(last=False)
         return scores
 
+    def forget_recent(self) -> None:
+        """Drop the remembered texts (the benchmark times each question as if new)."""
+        with self._recent_lock:
+            self._recent.clear()
+
     def _compute(self, question: str) -> dict[str, float]:
         # Calibrated and weighted as whole arrays: per entry in Python this took longer than
         # encoding the question (about 2 ms of 3.4 for the packs' 493 entries).
