@@ -389,7 +389,8 @@ def test_where_the_owner_sells_is_the_setting_not_the_topic_asked(real):
 def test_a_named_payment_term_beats_an_entry_about_another_term(real):
     # the O/A insurance shares the worries' wording; D/A was named
     reply = real.respond("對方要D/A 120天 這樣風險很大吧 有什麼辦法保障", "zh-TW", Context())
-    assert reply.kind == ANSWERED and reply.entry.id == "tw-payment-eximbank-collections-dp-da"
+    assert reply.kind == ANSWERED and "documentary_collection" in reply.entry.certifications
+    assert reply.entry.id != "tw-payment-eximbank-open-account"
 
 
 def test_owners_words_for_pet_food_and_face_wash(real):
@@ -398,6 +399,11 @@ def test_owners_words_for_pet_food_and_face_wash(real):
     assert reply.kind == ANSWERED and "pet_products" in reply.entry.products
     reply = real.respond("我们的洗面奶要卖印尼，需要做什么备案？", "zh-CN", Context())
     assert reply.kind == ANSWERED and reply.entry.id == "id-regulated-import-bpom-cosmetics"
+
+
+def test_comparing_payment_terms_is_answered_from_the_taiwan_side(real):
+    reply = real.respond("客戶說要用D/P 我們比較想要L/C 差在哪 哪個比較安全", "zh-TW", Context())
+    assert reply.kind == ANSWERED and reply.entry.id == "tw-payment-terms-compared"
 
 
 def test_where_the_owner_sells_does_not_lift_that_topics_entries(real):
