@@ -175,6 +175,11 @@ class Answerer:
         if not market_blind_check or result.decision != ANSWER or bare == query.text \
                 or not bare.strip():
             return result
+        best = result.best.entry
+        if best.topic in query.topics and set(query.products) & set(best.products):
+            # The entry is about the product the owner named and on the topic they named
+            # ("aquarium heaters to thailand need any cert??"): more than the market's name.
+            return result
         # The market's name ranks the market's own entries well, but must not carry the answer:
         # "墨西哥治安好嗎" is close to every Mexico entry by that one word. Without it, the
         # question must still clear the bar.

@@ -150,7 +150,18 @@ def test_a_follow_up_on_a_new_subject_is_read_on_its_own(services, sender):
 def test_a_short_question_pointing_back_keeps_the_payment_term_named_before(services, sender):
     services.chat(sender, "第一次接到國外訂單 對方要D/A 120天")
     replies = services.chat(sender, "這樣風險很大吧 有什麼辦法保障")
-    assert_answered(services, replies, "tw-payment-eximbank-collections-dp-da")
+    # the D/A cover, or the comparison of terms that names it: never the O/A insurance
+    answer = card(replies)
+    assert answer is not None, texts(replies)
+    entry = kb(services).entry(answer["entry_id"])
+    assert "documentary_collection" in entry.certifications, entry.id
+    assert entry.id != "tw-payment-eximbank-open-account"
+
+def test_a_product_and_topic_question_is_more_than_the_markets_name(services, sender):
+    # The market-blind check must not turn this into "not covered": the product and the topic
+    # named (heaters, "cert") are what the Thai TISI entry is about.
+    replies = services.chat(sender, "aquarium heaters to thailand need any cert?? 🐠")
+    assert_answered(services, replies, "th-certification-tisi", "en")
 
 def test_uncovered_market_is_admitted(services, sender):
     replies = services.chat(sender, "想賣到巴西需要什麼認證？")
