@@ -5,25 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
 
-import pytest
 import redis
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.redis_stores import StrictRedisLockStore
-from tests.e2e.harness import throwaway_redis
 
 SERVERS = 2
 MESSAGES_PER_SERVER = 12
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    process, url = throwaway_redis(tmp_path_factory.mktemp("redis"))
-    yield url
-    process.kill()
-    process.wait(timeout=10)
 
 
 def store(url: str) -> StrictRedisLockStore:

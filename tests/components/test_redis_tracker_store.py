@@ -5,15 +5,12 @@ rebuilding it) or not (an earlier session, or a writer without the lock: Rasa's 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
-import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.redis_stores import StrictRedisTrackerStore, continues
-from tests.e2e.harness import throwaway_redis
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"
@@ -23,14 +20,6 @@ slots:
     type: text
     mappings: [{type: custom}]
 """)
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    process, url = throwaway_redis(tmp_path_factory.mktemp("redis"))
-    yield url
-    process.kill()
-    process.wait(timeout=10)
 
 
 def turn(text: str, stamp: float) -> list:
