@@ -21,6 +21,7 @@ from market_entry.gazetteer import (
     PRODUCT,
     TOPIC,
     domain_words,
+    product_precedence,
     term_patterns,
 )
 from market_entry.knowledge.model import Entry, KnowledgeBase, pick
@@ -159,7 +160,7 @@ class Answerer:
                 self._semantic = SemanticScorer([e for e in kb.entries if e.published],
                                                 self.vector_cache)
             self._retriever = retriever
-            self._matcher = TermMatcher(term_patterns(kb))
+            self._matcher = TermMatcher(term_patterns(kb), product_precedence(kb))
             self._words = QuestionWords.of(kb)
             self._built_for = kb.fingerprint
         return kb, self._retriever, self._matcher

@@ -33,6 +33,11 @@ def term_patterns(kb: KnowledgeBase) -> list[TermPattern]:
     return list(dict.fromkeys(patterns))
 
 
+def product_precedence(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
+    """Products that give way to a narrower one named in the same message (肉乾 to 狗狗吃的)."""
+    return {p.id: p.outranks for p in kb.products.values() if p.outranks}
+
+
 def domain_words(kb: KnowledgeBase) -> list[str]:
     """Chinese words the segmenter must keep whole (小家電, 電氣用品安全法, 碳邊境調整機制…)."""
     return sorted({p.phrase for p in term_patterns(kb) if not p.phrase.isascii()})

@@ -10,7 +10,7 @@ is not the United States.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 import spacy
@@ -18,7 +18,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from market_entry.gazetteer import TermPattern
+from market_entry.gazetteer import PRODUCT, TermPattern
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’\-+][A-Za-z0-9]+)*|\S")
 _CASE_SENSITIVE_MAX = 3
@@ -52,7 +52,10 @@ def _case_sensitive(phrase: str) -> bool:
 
 
 class TermMatcher:
-    def __init__(self, patterns: Iterable[TermPattern]) -> None:
+    def __init__(self, patterns: Iterable[TermPattern],
+                 outranks: Mapping[str, Collection[str]] | None = None) -> None:
+        """`outranks` maps a product to the products it is a kind of (see Product.outranks)."""
+        self._outranks = {k: frozenset(v) for k, v in (outranks or {}).items() if v}
         self._nlp = spacy.blank("xx")
         vocab = self._nlp.vocab
         self._folded = PhraseMatcher(vocab, attr="LOWER")
@@ -93,6 +96,10 @@ class TermMatcher:
                 last_word, last_start = pieces[span.end - 1]
                 finish = last_start + len(last_word)
                 found.append(TermMatch(label, value, begin, finish, text[begin:finish]))
+        if self._outranks:
+            named = {m.value for m in found if m.label == PRODUCT}
+            beaten = set().union(*(self._outranks.get(p, ()) for p in named))
+            found = [m for m in found if m.label != PRODUCT or m.value not in beaten]
         return sorted(found, key=lambda m: (m.start, m.label))
 
     def _add_misspelt(self, doc: Doc, pieces: list[tuple[str, int]],

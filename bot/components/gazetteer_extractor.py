@@ -22,7 +22,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.knowledge_location import knowledge_dir
-from market_entry.gazetteer import term_patterns
+from market_entry.gazetteer import product_precedence, term_patterns
 from market_entry.knowledge import KnowledgeBase, KnowledgeError, KnowledgeStore
 from market_entry.normalise import detect_language
 from market_entry.term_matcher import TermMatcher
@@ -65,7 +65,7 @@ class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
             log.error("no valid knowledge packs, extracting no gazetteer entities: %s", error)
 
     def _rebuild(self, kb: KnowledgeBase) -> None:
-        self._matcher = TermMatcher(term_patterns(kb))
+        self._matcher = TermMatcher(term_patterns(kb), product_precedence(kb))
         log.info("gazetteer rebuilt with %d phrases", self._matcher.size)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

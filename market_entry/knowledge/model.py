@@ -39,9 +39,11 @@ class Term:
 class Product(Term):
     """A product or industry. `family` groups related products (appliances, electronics and
     batteries are all "electrical"), so retrieval can tell an entry about another kind of product
-    from a general one."""
+    from a general one. `outranks` names products this one is a kind of, for messages that name
+    both: "狗狗吃的肉乾" names pet food and jerky, and the owner means pet food."""
 
     family: str = ""
+    outranks: tuple[str, ...] = ()
 
     @property
     def family_id(self) -> str:

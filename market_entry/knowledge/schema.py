@@ -205,9 +205,29 @@ def parse_terms(doc: Located, key: str, checker: Checker, factory: Callable = Te
         extra = {}
         if factory is Product and "family" in item:
             extra["family"] = checker.ident(item, "family", path) or ""
+        if factory is Product and "outranks" in item:
+            extra["outranks"] = _raw_ids(checker, item, "outranks", path)
         if term_id:
             terms.append(factory(id=term_id, names=names, aliases=aliases, **extra))
+    if factory is Product:
+        known = {t.id for t in terms}
+        for i, term in enumerate(terms):
+            for j, other in enumerate(term.outranks):
+                if other not in known or other == term.id:
+                    checker.error((key, i, "outranks", j),
+                                  f"unknown product {other!r} (another id in this file)")
     return terms
+
+
+def _raw_ids(checker: Checker, item: dict, key: str, path: PathKey) -> tuple[str, ...]:
+    """A list of ids checked for form only: what they refer to is checked once all are read."""
+    out = []
+    for i, value in enumerate(checker.items(item, key, path, required=False)):
+        if isinstance(value, str) and ID_PATTERN.match(value):
+            out.append(value)
+        else:
+            checker.error(path + (key, i), f"{value!r} is not an id (lowercase a-z, 0-9, - and _)")
+    return tuple(out)
 
 
 def parse_market(doc: Located, checker: Checker, desks: set[str], folder: str) -> Market | None:

@@ -141,6 +141,14 @@ def test_follow_up_for_food_goes_to_food_labelling(services, sender):
             assert product in entry.products, (entry.id, product)
 
 
+def test_pet_treats_keep_their_own_labelling_after_a_food_word(services, sender):
+    services.chat(sender, "我們做寵物零食 想賣日本")
+    services.chat(sender, "那如果是狗狗吃的肉乾呢")
+    # 肉乾 is a food word, but the owner still means pet treats: the label rules for pet food.
+    assert tracker_slots(services, sender)["product"] == "pet_products"
+    assert_answered(services, services.chat(sender, "標籤呢"), "jp-labelling-pet-food")
+
+
 def test_a_follow_up_on_a_new_subject_is_read_on_its_own(services, sender):
     services.chat(sender, "想在US開一間LLC 方便收款跟開Amazon seller帳號")
     replies = services.chat(sender, "那sales tax要我們自己去每個州報嗎")

@@ -101,3 +101,16 @@ def test_drafts_load_but_are_not_published(tmp_path):
     kb = load_knowledge(root, today=date(2026, 11, 27))
     assert kb.entry("jp-ip-trademark") and not kb.entry("jp-ip-trademark").published
     assert all(e.id != "jp-ip-trademark" for e in kb.published_entries("jp"))
+
+
+def test_a_product_outranking_an_unknown_product_is_named(tmp_path):
+    """Staff who mistype the product a kind of product outranks get its line, not a silent no-op."""
+    from tests.conftest import REAL_KNOWLEDGE
+    text = (REAL_KNOWLEDGE / "vocabulary.yml").read_text("utf-8")
+    text = text.replace("outranks: [food]", "outranks: [fod]")
+    root = write_knowledge(tmp_path / "k")
+    (root / "vocabulary.yml").write_text(text, "utf-8")
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(root, today=date(2026, 11, 27))
+    found = [str(i) for i in caught.value.issues]
+    assert any("vocabulary.yml:" in i and "outranks[0]: unknown product 'fod'" in i for i in found), found

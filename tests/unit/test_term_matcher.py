@@ -1,6 +1,6 @@
 from functools import lru_cache
 
-from market_entry.gazetteer import term_patterns
+from market_entry.gazetteer import product_precedence, term_patterns
 from market_entry.knowledge import load_knowledge
 from market_entry.term_matcher import TermMatcher
 from tests.conftest import real_knowledge_base
@@ -80,3 +80,13 @@ def test_a_long_topic_word_misspelt_is_understood_and_real_words_are_left_alone(
     assert ("topic", "certification") in found("malaysia need what certficate")
     for text in ("our parent company", "imported goods", "an important meeting"):
         assert not [m for m in matcher().find(text) if m.label == "topic"], text
+
+
+def test_a_pet_product_named_beside_a_food_word_is_the_product_meant() -> None:
+    """"那如果是狗狗吃的肉乾呢" is about pet food: the conversation must not keep 肉乾 (food)."""
+    kb = real_knowledge_base()
+    matcher = TermMatcher(term_patterns(kb), product_precedence(kb))
+    products = [m.value for m in matcher.find("那如果是狗狗吃的肉乾呢") if m.label == "product"]
+    assert products == ["pet_products"]
+    # A food word alone is still food.
+    assert [m.value for m in matcher.find("肉乾可以賣日本嗎") if m.label == "product"] == ["food"]
