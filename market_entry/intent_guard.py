@@ -36,6 +36,11 @@ _HOW_TO_JOIN = re.compile(
     r"\bhow (?:do|can|could|should) (?:we|i) (?:sign up|apply|join|register)\b|"
     r"\bhow to (?:sign up|apply|join|register)\b", re.IGNORECASE)
 _TAITRA = re.compile(r"\bTAITRA\b|Taiwan External Trade", re.IGNORECASE)
+# (the subsidy, also as owners mistype it: "參展補主 要怎麼申請")
+_SUBSIDY = re.compile(r"補助|補貼|補主|\bsubsid", re.IGNORECASE)
+# "are there new battery rules we should know about?": a product and a word for a rule
+_RULE_WORD = re.compile(r"規定|法規|規範|法令|\b(?:rules?|regulations?|laws?|requirements?)\b",
+                        re.IGNORECASE)
 _WHICH_EVENTS = re.compile(
     r"什麼展|哪些展|哪個展|什麼活動|哪些活動|有哪些.{0,4}展|展覽清單|"
     r"\b(?:which|what|any|list)\b.{0,20}\b(?:shows?|fairs?|exhibitions?|events?|expos?)\b",
@@ -57,6 +62,19 @@ _ASKS_FOR_A_PERSON = re.compile(
     r"(?:a |an |one of your |your |some )?(?:real |human |actual )?"
     r"(?:person|humans?|people|officers?|trade officers?|staff|agents?|someone)\b|"
     r"\b(?:real|human) (?:person|agent)\b", re.IGNORECASE)
+
+
+# The reverse: a hand-off the model predicted for a message that names a rule's subject and says
+# nothing about a person or contact is a question. "CBAM跟我們有關係嗎" and "Does CBAM mean we
+# have to pay something?" came out as request_human (0.97) after a retrain that only added
+# words to the gazetteer. Broad on purpose: any hint of wanting someone keeps the hand-off
+# ("有負責日本的人嗎", "I'd like a call from your Japan team").
+_MENTIONS_CONTACT = re.compile(
+    r"專人|專員|真人|人工|窗口|負責|的人|人員|客服|打給|打電話|電話|聯繫|聯絡|約.{0,3}時間|開會|"
+    r"見面|談|聊|諮詢|預約|轉給|轉接|幫忙看|幫我看|"
+    r"\b(?:person|people|someone|somebody|anyone|human|officers?|staff|agents?|team|desk|call|"
+    r"contact|talk|speak|chat|meet|meeting|consult|consultant|advisor|expert|reach|help me)\b",
+    re.IGNORECASE)
 
 
 # Erasing the owner's data cannot be undone: it needs the owner to say so ("刪除我的資料",
@@ -85,15 +103,18 @@ def reconsidered_intent(intent: str, confidence: float, entity_labels: Iterable[
     labels = set(entity_labels) & KNOWLEDGE_LABELS
     if not labels:
         return None
+    if intent == HANDOFF_INTENT and text and not _MENTIONS_CONTACT.search(normalise(text)):
+        return QUESTION_INTENT
     if intent == EVENTS_INTENT and text:
         said = normalise(text)
-        if ("support" in set(topics) or _TAITRA.search(said)) and \
+        if ("support" in set(topics) or _TAITRA.search(said) or _SUBSIDY.search(said)) and \
                 _HOW_TO_JOIN.search(said) and not _WHICH_EVENTS.search(said):
             return QUESTION_INTENT
     if intent in DESTRUCTIVE and confidence < DESTRUCTIVE_SURE:
         return QUESTION_INTENT
     asks_about_a_rule = bool(labels & {"topic", "certification"}) or \
-        {"market", "product"} <= labels
+        {"market", "product"} <= labels or \
+        ("product" in labels and bool(_RULE_WORD.search(normalise(text))))
     if intent in CONVERSATIONAL and confidence < CONVERSATIONAL_SURE and asks_about_a_rule:
         return QUESTION_INTENT
     return None

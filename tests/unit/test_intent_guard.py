@@ -19,10 +19,26 @@ def test_out_of_scope_naming_a_market_and_product_is_a_question_unless_sure():
     assert reconsidered_intent("out_of_scope", 1.0, ["market", "product"]) is None
     # a market alone is not a rule's subject ("墨西哥治安好嗎")
     assert reconsidered_intent("out_of_scope", 0.6, ["market"]) is None
+    assert reconsidered_intent("out_of_scope", 0.87, ["product"],
+                               "are there new battery rules we should know about?") == QUESTION_INTENT
+    assert reconsidered_intent("out_of_scope", 0.87, ["product"], "電池好用嗎") is None
 
 
 def test_other_intents_are_left_alone():
     assert reconsidered_intent("request_human", 0.5, ["topic", "market"]) is None
+    assert reconsidered_intent("request_human", 0.5, ["market"], "有負責日本的人嗎") is None
+
+
+def test_a_hand_off_for_a_question_that_wants_no_one_is_the_question():
+    """A retrain read "CBAM跟我們有關係嗎" as a request for a person (0.97)."""
+    for text in ("CBAM跟我們有關係嗎", "Does CBAM mean we have to pay something?"):
+        assert reconsidered_intent("request_human", 0.97, ["certification"], text) \
+            == QUESTION_INTENT, text
+    # any mention of a person or contact keeps it, as does a message naming no rule's subject
+    for text in ("I'd like a call from your Japan team", "請找懂歐盟法規的人跟我聯繫",
+                 "可以請臺日窗口的人打給我嗎", "I need a person to help with our US tariff case"):
+        assert reconsidered_intent("request_human", 0.9, ["market"], text) is None, text
+    assert reconsidered_intent("request_human", 0.9, [], "幫我轉一下") is None
     assert reconsidered_intent("ask_events", 0.5, ["market"]) is None
 
 
@@ -31,6 +47,8 @@ def test_how_to_join_a_taiwan_side_service_is_a_question_not_the_events_list():
                  "Does TAITRA help small food companies meet foreign buyers? How do we sign up?"):
         assert reconsidered_intent("ask_events", 0.8, ["topic"], text, ["support"]) \
             == QUESTION_INTENT, text
+    assert reconsidered_intent("ask_events", 1.0, ["topic"], "我們明年想去參加國外展覽 政府有沒有參展補主 要怎麼申請",
+                               ["channels"]) == QUESTION_INTENT
     # the owner wants the list of events
     assert reconsidered_intent("ask_events", 0.8, ["topic"], "貿協有什麼展可以參加 怎麼報名",
                                ["support"]) is None
