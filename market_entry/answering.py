@@ -54,6 +54,8 @@ UNCLEAR = "unclear"
 UNCLEAR_SHARE = 0.5
 
 MAX_TOPIC_CHOICES = 6
+# An entry on the Taiwan-side topic the owner named answers when it scores this share of the best.
+NAMED_TOPIC_CLOSE = 0.9
 # Without a market, a Taiwan-side entry answers unless a market's own entry scores this much
 # better (then the answer depends on the market, and the owner is asked which).
 TAIWAN_SIDE_MARGIN = 1.15
@@ -543,7 +545,10 @@ class Answerer:
                                                certifications=named_terms), matches)
         if result.decision != ANSWER:
             return None
-        named = {m.value for m in matches if m.label == TOPIC}
+        # ("想找海外buyer 有沒有單位可以幫忙matching": who the owner sells to is the setting;
+        # the matching service is what is asked)
+        named = set(_without_setting_topics(
+            list(dict.fromkeys(m.value for m in matches if m.label == TOPIC)), matches, self._words))
         best = result.best
         if on_topic and named and best.entry.topic not in named:
             # "新興市場的食品規定" asks a market's food rules, not TAITRA's services; "新南向的
@@ -553,6 +558,16 @@ class Answerer:
                 return None
             result = replace(result, candidates=(best, *(c for c in result.candidates
                                                           if c is not best)))
+        elif named and named <= self.settings.market_free_topics and \
+                best.entry.topic not in named:
+            # Only Taiwan-side topics named ("有沒有單位可以幫忙媒合" names support): a close
+            # entry on that topic answers, not a near neighbour on another (checking a buyer).
+            close = next((c for c in result.ranking if c.entry.topic in named), None)
+            if close is not None and close.score >= max(result.threshold,
+                                                        best.score * NAMED_TOPIC_CLOSE):
+                best = close
+                result = replace(result, candidates=(best, *(c for c in result.candidates
+                                                              if c is not best)))
         # A programme Taiwan runs ("trade show subsidy", 中小企業認定標準) named in the
         # question says where the answer is, however long the question around it.
         # So does a question that says it is about the Taiwan side ("在台灣這邊要注意什麼").
@@ -867,7 +882,7 @@ _NEGATED_FEATURE = re.compile(
 # "除了PSE之外還需要什麼認證", "besides FCC what else": what the owner already has is not
 # what they ask about.
 _ALREADY_COVERED = re.compile(
-    r"除了\s*[^\s，,。？?、]{1,12}?\s*(?:之外|以外)|"
+    r"除了\s*[^\s，,。？?、]{1,12}?\s*(?:之外|以外|[，,、])|"
     r"\b(?:besides|apart from|other than|in addition to)\s+(?:the\s+)?[A-Za-z0-9./\-]+"
     r"(?:\s+(?:mark|marking|certification|certificate|registration|duty|duties|tax|taxes))?",
     re.IGNORECASE)
