@@ -79,3 +79,21 @@ def test_data_is_erased_only_when_the_owner_asks_for_it():
                  "withdraw my consent and delete my information"):
         assert reconsidered_intent("delete_my_data", 0.6, [], text) is None, text
     assert reconsidered_intent("delete_my_data", 1.0, [], "/delete_my_data") is None
+
+
+def test_forms_and_small_talk_need_their_own_words():
+    """A retrain put these unseen questions into the screening form or "what can you do"."""
+    for intent, text in (
+            ("screen_eligibility", "Philippines foreign company minimum capital for selling to local market?"),
+            ("screen_eligibility", "日本客人問我們有沒有invoice的登録番号，這是什麼？"),
+            ("bot_capabilities", "what about the tax"),
+            ("bot_capabilities", "We just make bicycle bags, what is this?"),
+            ("decline_consent", "How can we protect ourselves if they don't pay?")):
+        assert reconsidered_intent(intent, 0.97, [], text) == QUESTION_INTENT, text
+    for intent, text in (("screen_eligibility", "我們夠格參加日本的洽談會嗎"),
+                         ("screen_eligibility", "do we qualify for this trade show"),
+                         ("bot_capabilities", "你可以做什麼"),
+                         ("bot_capabilities", "what kind of questions can I ask"),
+                         ("bot_capabilities", "/bot_capabilities"),
+                         ("decline_consent", "我不同意你們收集資料"), ("decline_consent", "no, I don't consent")):
+        assert reconsidered_intent(intent, 0.97, [], text) is None, text
