@@ -51,6 +51,7 @@ class ActionFallback(Action):
         if reply is not None and (
             (reply.kind == ANSWERED and (market_named or known.market is not None))
             or (reply.kind == ASK_MARKET and product_named)
+            or _names_its_taiwan_programme(reply, terms)
         ):
             return send(dispatcher, reply, tracker)
         if reply is not None and reply.kind == NOT_COVERED_REPLY and market_named:
@@ -75,6 +76,18 @@ class ActionFallback(Action):
                                      buttons=buttons(answerer.topic_suggestions(known.market,
                                                                                 lang)))
         return [SlotSet("fallback_count", float(count))]
+
+
+def _names_its_taiwan_programme(reply: Reply | None, terms: list) -> bool:
+    """"…員工120人，算中小企業媽？": the message names one of Taiwan's own programmes (the SME
+    standard, the booth subsidy, the credit guarantee) and the Taiwan-side entry about it answers;
+    those need no market, so an unsure intent is no reason to ask for a rephrasing."""
+    if reply is None or reply.kind != ANSWERED or reply.entry is None:
+        return False
+    knowledge = runtime.kb()
+    pack = knowledge.markets.get(reply.entry.market) if knowledge is not None else None
+    return bool(pack is not None and pack.serves_all_markets and any(
+        t.label == "certification" and t.value in reply.entry.certifications for t in terms))
 
 
 def suggestion_buttons(reply: Reply | None, lang: str) -> list[Button]:

@@ -29,10 +29,15 @@ def use_knowledge(monkeypatch, tmp_path):
         monkeypatch.setenv("LEADS_SPOOL_DIR", str(tmp_path / "spool"))
         monkeypatch.setenv("RETRIEVAL_DENSE", "off")
         monkeypatch.delenv("REDIS_URL", raising=False)
-        runtime.reset()
         key = str(folder)
         if key not in _SHARED:
+            # built by the real functions: a folder used earlier in the same test (a module's
+            # autouse fixture) must not leak into this one's answerer
+            for build in _BUILD:
+                monkeypatch.setattr(runtime, build.__name__, build)
+            runtime.reset()
             _SHARED[key] = tuple(build() for build in _BUILD)
+        runtime.reset()
         store, answerer, events = _SHARED[key]
         monkeypatch.setattr(runtime, "store", lambda: store)
         monkeypatch.setattr(runtime, "answerer", lambda: answerer)

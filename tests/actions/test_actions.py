@@ -104,6 +104,14 @@ def test_fallback_answers_a_clear_market_question_anyway():
     assert messages[0]["custom"]["entry_id"] == "jp-certification-pse"
 
 
+def test_fallback_answers_a_question_naming_a_taiwan_programme(use_knowledge):
+    """No market needed: the NLU was unsure of "…算中小企業媽？" (a typo), the packs are not."""
+    use_knowledge()   # the real folder has the Taiwan-side pack
+    messages, _ = run(ActionFallback(), tracker("我們是服務業，去年營業額1.5億，員工120人，算中小企業媽？",
+                                                intent="nlu_fallback"))
+    assert messages[0]["custom"]["entry_id"] == "tw-support-sme-definition"
+
+
 def test_fallback_on_an_uncovered_question_naming_a_market_says_so_and_offers_an_officer():
     messages, _ = run(ActionFallback(), tracker("日本的太空旅遊業執照怎麼申請", intent="nlu_fallback"))
     assert messages[0]["text"].startswith("抱歉，日本的知識庫目前還沒有涵蓋這個問題")
