@@ -268,7 +268,8 @@ class Answerer:
         # makes a question short is the length as typed.
         typed_content = content if as_typed == clean else retriever.content_terms(Query(as_typed))
         question = clean if content else (context.pending_question or context.last_question or "")
-        follow_up = bool(content) and is_follow_up(as_typed) and bool(context.last_question)
+        follow_up = bool(content) and bool(context.last_question) and (
+            is_follow_up(as_typed) or bool(_ASKS_WHAT_IT_IS.search(as_typed)))
 
         # Which market? The message first, then the conversation, then a certification that
         # exists in only one market (PSE is Japanese). A question about Taiwan's own programmes
@@ -370,6 +371,7 @@ class Answerer:
             if reply.kind == ANSWERED and import_tax is not None:
                 reply.text += "\n\n" + self.format_entry(kb, import_tax, lang)
         else:
+            with_product = False   # the question was read with the product named earlier
             if follow_up and question == clean:
                 # "那日本呢 我們是賣毛巾的", "and for the label, english is ok?": read with the
                 # question it follows, on that question's topic unless it names its own.
@@ -378,6 +380,11 @@ class Answerer:
                 topics = topics or ([context.topic] if context.topic else [])
                 question = f"{earlier} {clean}"
                 matches = matcher.find(question)
+                # (a rule the earlier question named is still the one asked about: "…contain
+                # SVHC?" … "We just make bicycle bags, what is this?")
+                certifications = certifications or list(dict.fromkeys(
+                    m.value for m in matches if m.label == CERTIFICATION
+                    and _used_in(kb, m.value, market)))
             elif question == clean and not found[PRODUCT] and context.product and \
                     len(typed_content) <= SHORT_QUESTION_TERMS and \
                     _product_matters(kb, market, asked_topic, context.product):
@@ -388,6 +395,7 @@ class Answerer:
                 # says enough itself.
                 question = _with_earlier_product(kb, matcher, context, clean, lang)
                 matches = matcher.find(question)
+                with_product = True
             if question == clean and not topics and context.topic and not any(
                     found[label] for label in (MARKET, PRODUCT, CERTIFICATION)) and \
                     len(typed_content) <= SHORT_QUESTION_TERMS:
@@ -419,8 +427,10 @@ class Answerer:
                 again = self._search(retriever, replace(query, text=joined), matcher.find(joined))
                 if again.decision == ANSWER and context.product in again.best.entry.products:
                     result = again
-            if result.decision != ANSWER and question == clean and context.last_question \
-                    and not found[MARKET] and not found[TOPIC]:
+            if result.decision != ANSWER and (question == clean or with_product) and \
+                    context.last_question and not found[MARKET] and not found[TOPIC]:
+                # ("越南有通路想進我們的即溶咖啡" … "進口前要先辦什麼手續？": the product alone
+                # did not say enough; the earlier question does)
                 result = self._read_with_earlier(retriever, matcher, kb, market, clean,
                                                  context, query, result, lang)
             if result.decision == ANSWER:
@@ -896,9 +906,9 @@ def without_negated_features(text: str) -> str:
 # Who reports a rule to the owner, followed by the reporting verb: "進口商說要…", "客戶跟我們說
 # 有…", "the importer told me we need…". The speaker is not what the owner asks about.
 _REPORTER = re.compile(
-    r"(?:當地|我們的|我的|the|our|my|a|an)?\s*"
+    r"(?:當地|我們的|我的|\b(?:the|our|my|a|an)\b)?\s*"
     r"(?:代理商|經銷商|進口商|通路商|客戶|客人|買家|買主|廠商|報關行|貨代|承銷商|"
-    r"importers?|distributors?|customers?|clients?|buyers?|agents?|brokers?|forwarders?)\s*"
+    r"\b(?:importers?|distributors?|customers?|clients?|buyers?|agents?|brokers?|forwarders?))\s*"
     r"(?:都|有|一直|也)?\s*"
     r"(?:說|跟我們說|跟我說|告訴我們|告訴我|提到|要求|表示|said|says|told (?:me|us)|"
     r"tells (?:me|us)|mentioned|asks? (?:us|me)?\s*(?:for|to)?|asked (?:us|me)?\s*(?:for|to)?)",
@@ -913,6 +923,14 @@ _DEALING_WITH_PARTNER = re.compile(
 
 def without_reporter(text: str) -> str:
     return _REPORTER.sub(" ", text)
+
+
+# "We just make bicycle bags, what is this?" after the customer's SVHC question: asks what the
+# thing said before is, so it is read with that question.
+_ASKS_WHAT_IT_IS = re.compile(
+    r"(?:這|這個|這些|那個|它)(?:是|叫)(?:什麼|啥)|是什麼東西|"
+    r"\bwhat(?:'s| is| are| does| do)\s+(?:this|that|these|those|it|they)\b(?:\s+mean)?|"
+    r"\bwhat (?:this|that|it|they) means?\b", re.IGNORECASE)
 
 
 _BY_THE_WAY = re.compile(r"順便問|另外問|by the way|\bbtw\b", re.IGNORECASE)
