@@ -354,7 +354,9 @@ class Answerer:
             # product, ranked by what the conversation was about.
             # Something to rank by: the conversation's last question, or a topic phrase that
             # is itself specific ("公司所得稅", not just "稅" or "標籤").
-            earlier = context.last_question if clean else None
+            # (or the question still waiting for its market: "我們要架日文官網賣保健食品…" →
+            # "日本有個資的規定要注意嗎？")
+            earlier = (context.last_question or context.pending_question) if clean else None
             specific = any(m.label == TOPIC and len(m.text.replace(" ", "")) >= 3
                            for m in matches if clean)
             ranking = f"{earlier} {clean}" if earlier else (clean if specific else "")
