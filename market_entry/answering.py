@@ -440,7 +440,9 @@ class Answerer:
                                      retriever.related(result))
             else:
                 reply = self._not_covered(kb, market, lang, result)
-        if reply.kind == ANSWERED and reply.entry is not None and clean and question == clean:
+        if reply.kind == ANSWERED and reply.entry is not None and clean and (
+                question == clean or follow_up):
+            # (a follow-up asks its own second question too: "那稅呢 公司稅跟SST大概多少")
             second = self._second_question(retriever, market, clean, matcher.find(clean),
                                            reply.entry)
             if second is not None:
@@ -518,6 +520,8 @@ class Answerer:
         own and another entry answers it. A clause naming only a certification ("PSE要多久？")
         adds nothing: the answer already is about that certification."""
         clauses = _question_clauses(text)
+        if len(clauses) == 1:
+            clauses = _joined_subjects(text, matches, *clauses[0])
         if len(clauses) < 2:
             return None
         products = tuple(dict.fromkeys(m.value for m in matches if m.label == PRODUCT))
@@ -777,6 +781,23 @@ def _question_clauses(text: str) -> list[tuple[int, int]]:
             clauses.append((start, end))
         start = piece.end() if piece is not None else end
     return clauses
+
+
+# "公司稅跟SST大概多少", "corporate tax and VAT rates?": two subjects joined in one clause.
+_JOINING = re.compile(r"跟|和|與|以及|還有|及|\band\b|&", re.IGNORECASE)
+
+
+def _joined_subjects(text: str, matches: list[TermMatch], start: int,
+                     end: int) -> list[tuple[int, int]]:
+    """The clause split where it joins two subjects, each named by its own topic or rule word
+    (different ones), or the clause as it is."""
+    named = [m for m in matches if start <= m.start < end and m.label in (TOPIC, CERTIFICATION)]
+    for joint in _JOINING.finditer(text, start, end):
+        before = {m.value for m in named if m.end <= joint.start()}
+        after = {m.value for m in named if m.start >= joint.end()}
+        if before and after and not before & after:
+            return [(start, joint.start()), (joint.end(), end)]
+    return [(start, end)]
 
 
 def _without_setting_topics(topics: list[str], matches: list[TermMatch],

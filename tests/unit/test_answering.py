@@ -262,6 +262,14 @@ def test_two_questions_in_one_message_get_both_entries(real):
     assert reply.text.count("【日本｜") == 1           # no topic of its own: nothing added
 
 
+def test_two_subjects_joined_in_one_clause_get_both_entries(real):
+    """"公司稅跟SST大概多少" after "我們要在吉隆坡設子公司": the SST and the company tax rate."""
+    first = real.respond("我們要在吉隆坡設子公司", "zh-TW", Context())
+    reply = real.respond("那稅呢 公司稅跟SST大概多少", "zh-TW", Context(
+        market="my", topic=first.topic, last_question=first.slots["last_question"]))
+    assert reply.kind == ANSWERED and "SST" in reply.text and "24%" in reply.text
+
+
 def test_a_short_question_carries_the_product_named_earlier(real):
     first = real.respond("我們做小型除濕機跟空清機", "zh-TW", Context())
     assert first.kind == ASK_MARKET
