@@ -268,7 +268,12 @@ class Answerer:
         # makes a question short is the length as typed.
         typed_content = content if as_typed == clean else retriever.content_terms(Query(as_typed))
         question = clean if content else (context.pending_question or context.last_question or "")
-        follow_up = bool(content) and bool(context.last_question) and (
+        # The question before this one: answered, or still waiting for its market ("We make
+        # skincare serums in Taichung." … "What about Vietnam? How do we get our serum onto
+        # shelves there?").
+        before = context.last_question or context.pending_question
+        found_in_clean = matches
+        follow_up = bool(content) and bool(before) and (
             is_follow_up(as_typed) or bool(_ASKS_WHAT_IT_IS.search(as_typed)))
 
         # Which market? The message first, then the conversation, then a certification that
@@ -377,8 +382,7 @@ class Answerer:
             if follow_up and question == clean:
                 # "那日本呢 我們是賣毛巾的", "and for the label, english is ok?": read with the
                 # question it follows, on that question's topic unless it names its own.
-                earlier = _retarget(context.last_question, matcher.find(context.last_question),
-                                    kb.markets[market].name(lang))
+                earlier = _retarget(before, matcher.find(before), kb.markets[market].name(lang))
                 topics = topics or ([context.topic] if context.topic else [])
                 question = f"{earlier} {clean}"
                 matches = matcher.find(question)
@@ -418,7 +422,10 @@ class Answerer:
             # are not ours): the market-blind check is for the rest.
             blind = question == clean and not certifications
             result = self._search(retriever, query, matches, market_blind_check=blind)
-            if follow_up and question != clean and result.decision == ANSWER:
+            if follow_up and question != clean and result.decision == ANSWER and \
+                    any(m.label in (TOPIC, CERTIFICATION) for m in found_in_clean):
+                # (only a follow-up naming a subject of its own can have moved on: "那日本呢
+                # 要什麼手續" after "我們做寵物零食" still asks about the pet treats)
                 result = self._own_reading(retriever, matcher, query, clean, result)
             if result.decision != ANSWER and question == clean and context.product and \
                     not found[PRODUCT] and context.product in kb.products:

@@ -419,3 +419,12 @@ def test_where_the_owner_sells_does_not_lift_that_topics_entries(real):
                          "Amazon. Do we have to register our trademark separately in each EU "
                          "country?", "en", Context())
     assert reply.kind == ANSWERED and reply.entry.topic == "ip"
+
+
+def test_a_follow_up_naming_the_market_reads_the_question_waiting_for_it(real):
+    """"我們做寵物零食" (which market?) … "那日本呢 要什麼手續": Japan's pet-food import rules,
+    not the company set-up procedures that "手續" alone would find."""
+    first = real.respond("我們做寵物零食", "zh-TW", Context())
+    reply = real.respond("那日本呢 要什麼手續", "zh-TW", Context(
+        product="pet_products", pending_question=first.slots["pending_question"]))
+    assert reply.kind == ANSWERED and reply.entry.id == "jp-regulated-import-pet-food"
