@@ -88,12 +88,14 @@ def test_forms_and_small_talk_need_their_own_words():
             ("screen_eligibility", "日本客人問我們有沒有invoice的登録番号，這是什麼？"),
             ("bot_capabilities", "what about the tax"),
             ("bot_capabilities", "We just make bicycle bags, what is this?"),
-            ("decline_consent", "How can we protect ourselves if they don't pay?")):
+            ("decline_consent", "How can we protect ourselves if they don't pay?"),
+            ("ask_events", "Can you plan a 3-day sightseeing trip in Tokyo for my family?")):
         assert reconsidered_intent(intent, 0.97, [], text) == QUESTION_INTENT, text
     for intent, text in (("screen_eligibility", "我們夠格參加日本的洽談會嗎"),
                          ("screen_eligibility", "do we qualify for this trade show"),
                          ("bot_capabilities", "你可以做什麼"),
                          ("bot_capabilities", "what kind of questions can I ask"),
                          ("bot_capabilities", "/bot_capabilities"),
-                         ("decline_consent", "我不同意你們收集資料"), ("decline_consent", "no, I don't consent")):
+                         ("decline_consent", "我不同意你們收集資料"), ("decline_consent", "no, I don't consent"),
+                         ("ask_events", "美國CES有組臺灣館嗎"), ("ask_events", "any online buyer meetings for food companies")):
         assert reconsidered_intent(intent, 0.97, [], text) is None, text
