@@ -70,7 +70,7 @@ _ASKS_FOR_A_PERSON = re.compile(
 # words to the gazetteer. Broad on purpose: any hint of wanting someone keeps the hand-off
 # ("有負責日本的人嗎", "I'd like a call from your Japan team").
 _MENTIONS_CONTACT = re.compile(
-    r"專人|專員|真人|人工|窗口|負責|的人|人員|客服|打給|打電話|電話|聯繫|聯絡|約.{0,3}時間|開會|"
+    r"專人|專員|真人|人工|負責|的人|人員|客服|打給|打電話|電話|聯繫|聯絡|約.{0,3}時間|開會|"
     r"見面|談|聊|諮詢|預約|轉給|轉接|幫忙看|幫我看|找.{0,2}人|派人|顧問|一對一|跟我說|"
     r"\b(?:person|people|someone|somebody|anyone|human|officers?|staff|agents?|team|desk|call|"
     r"contact|talk|speak|chat|meet|meeting|consult|consultant|advisor|expert|reach|help me)\b",
