@@ -149,6 +149,12 @@ def test_pet_treats_keep_their_own_labelling_after_a_food_word(services, sender)
     assert_answered(services, services.chat(sender, "標籤呢"), "jp-labelling-pet-food")
 
 
+def test_a_permit_to_export_from_taiwan_needs_no_market(services, sender):
+    # Drone parts are dual-use: Taiwan's export permit, not "which market?".
+    replies = services.chat(sender, "我們做無人機零件，有國外客戶下單，從台灣出口需要先申請什麼許可嗎？")
+    assert_answered(services, replies, "tw-customs-strategic-high-tech-export-control")
+
+
 def test_a_follow_up_on_a_new_subject_is_read_on_its_own(services, sender):
     services.chat(sender, "想在US開一間LLC 方便收款跟開Amazon seller帳號")
     replies = services.chat(sender, "那sales tax要我們自己去每個州報嗎")

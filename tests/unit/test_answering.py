@@ -429,9 +429,3 @@ def test_a_follow_up_naming_the_market_reads_the_question_waiting_for_it(real):
         product="pet_products", pending_question=first.slots["pending_question"]))
     assert reply.kind == ANSWERED and reply.entry.id == "jp-regulated-import-pet-food"
 
-
-def test_a_permit_to_export_from_taiwan_is_answered_from_the_taiwan_side(real):
-    """No market is needed to ask for Taiwan's own export permit (drone parts are dual-use)."""
-    reply = real.respond("我們做無人機零件，有國外客戶下單，從台灣出口需要先申請什麼許可嗎？", "zh-TW",
-                         Context())
-    assert reply.kind == ANSWERED and reply.entry.id == "tw-customs-strategic-high-tech-export-control"
