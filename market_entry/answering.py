@@ -117,6 +117,28 @@ class Reply:
         }
 
 
+@dataclass
+class _Reading:
+    """One message as the answerer reads it. The later steps narrow it: the question re-read
+    for the chosen market, or with the question or product before it."""
+
+    clean: str                      # normalised; negated features and a reporter taken out
+    as_typed: str                   # normalised, as the owner typed it
+    own_matches: list[TermMatch]    # the terms of the message itself
+    matches: list[TermMatch]        # the terms of the question as finally read
+    found: dict[str, list[str]]     # the message's own terms by label
+    markets: list[str]
+    topics: list[str]
+    asked_topic: str | None
+    products: list[str]
+    certifications: list[str]
+    content: list[str]
+    typed_content: list[str]
+    question: str                   # what is searched: the message, or the earlier question
+    before: str | None              # the conversation's previous question
+    follow_up: bool
+
+
 def payload(intent: str, **entities: str) -> str:
     """A Rasa button payload: /intent{"entity": "value"}."""
     body = json.dumps(entities, ensure_ascii=False, separators=(",", ":")) if entities else ""
@@ -232,12 +254,58 @@ class Answerer:
 
         `entities` are entities Rasa already resolved from a button payload (market, topic,
         entry_id); free text is analysed here so the result does not depend on NLU entities.
+        Four steps: read the message, choose the market, fill in what the conversation already
+        said, then choose the entry (for a topic alone, or for a question).
         """
         try:
             kb, retriever, matcher = self._indexes()
         except Exception:  # noqa: BLE001 - no valid knowledge at all: say so, never crash
             return Reply(UNAVAILABLE, say("answer.no_knowledge", lang), self._base_buttons(lang))
         entities = entities or {}
+        if entities.get("entry_id"):
+            entry = kb.entry(entities["entry_id"])
+            if entry is not None and entry.published:
+                return self._answer(kb, entry, lang, None)
+
+        reading = self._read(text, entities, context, retriever, matcher)
+        market = self._choose_market(kb, retriever, reading, context, lang)
+        if isinstance(market, Reply):
+            return market
+        if not reading.content and not reading.topics and not reading.question:
+            if market is None:
+                return self._ask_market(kb, "", lang)
+            return self._market_selected(kb, market, lang)
+        if market is None:
+            return self._reply_without_market(kb, retriever, matcher, reading, context, lang)
+        if reading.question != reading.clean:
+            self._reread_for_market(kb, matcher, reading, market, lang)
+        self._add_conversation(kb, reading, context)
+
+        specifics = retriever.content_terms(Query(reading.question), reading.matches,
+                                            leave_out=(MARKET, TOPIC))
+        if reading.topics and ((not specifics and not reading.certifications)
+                               or is_tax_only(reading.clean)):
+            reply = self._topic_only_reply(kb, retriever, reading, market, context, lang)
+        else:
+            reply = self._question_reply(kb, retriever, matcher, reading, market, context, lang)
+        if reply.kind == ANSWERED and reply.entry is not None and reading.clean and (
+                reading.question == reading.clean or reading.follow_up):
+            # (a follow-up asks its own second question too: "那稅呢 公司稅跟SST大概多少")
+            second = self._second_question(retriever, market, reading.clean,
+                                           matcher.find(reading.clean), reply.entry)
+            if second is not None:
+                reply.text += "\n\n" + self.format_entry(kb, second, lang)
+        reply.slots.setdefault("market", market)
+        reply.slots["pending_question"] = None
+        reply.slots["last_question"] = reading.question[-200:] or None
+        reply.market = market
+        reply.topic = reading.topics[0] if reading.topics else None
+        return reply
+
+    # -- reading the message -------------------------------------------------------------------
+    def _read(self, text: str, entities: dict[str, str], context: Context,
+              retriever: Retriever, matcher: TermMatcher) -> _Reading:
+        """What the message names and asks, before the market is chosen."""
         is_payload = text.strip().startswith("/")
         clean = "" if is_payload else without_negated_features(normalise(text))
         matches = matcher.find(clean) if clean else []
@@ -250,35 +318,47 @@ class Answerer:
             # 要簽獨家 合約要注意什麼").
             clean, matches = reported, matcher.find(reported)
 
-        if entities.get("entry_id"):
-            entry = kb.entry(entities["entry_id"])
-            if entry is not None and entry.published:
-                return self._answer(kb, entry, lang, None)
-
         found = _values(matches)
-        markets = found[MARKET] or ([entities["market"]] if entities.get("market") else [])
-        topics = found[TOPIC] or ([entities["topic"]] if entities.get("topic") else [])
-        asked_topic = _asked_topic(clean, matches, self._words)
-        topics = _without_setting_topics(topics, matches, self._words)
-        products = found[PRODUCT]
-        certifications = found[CERTIFICATION]
-
         content = retriever.content_terms(Query(clean), matches) if clean else []
-        # What the owner said, before a reporter ("代理商說…") was taken out: the length that
-        # makes a question short is the length as typed.
-        typed_content = content if as_typed == clean else retriever.content_terms(Query(as_typed))
-        question = clean if content else (context.pending_question or context.last_question or "")
         # The question before this one: answered, or still waiting for its market ("We make
         # skincare serums in Taichung." … "What about Vietnam? How do we get our serum onto
         # shelves there?").
         before = context.last_question or context.pending_question
-        found_in_clean = matches
-        follow_up = bool(content) and bool(before) and (
-            is_follow_up(as_typed) or bool(_ASKS_WHAT_IT_IS.search(as_typed)))
+        return _Reading(
+            clean=clean,
+            as_typed=as_typed,
+            own_matches=matches,
+            matches=matches,
+            found=found,
+            markets=found[MARKET] or ([entities["market"]] if entities.get("market") else []),
+            topics=_without_setting_topics(
+                found[TOPIC] or ([entities["topic"]] if entities.get("topic") else []),
+                matches, self._words),
+            asked_topic=_asked_topic(clean, matches, self._words),
+            products=found[PRODUCT],
+            certifications=found[CERTIFICATION],
+            content=content,
+            # What the owner said, before a reporter ("代理商說…") was taken out: the length
+            # that makes a question short is the length as typed.
+            typed_content=content if as_typed == clean
+            else retriever.content_terms(Query(as_typed)),
+            question=clean if content
+            else (context.pending_question or context.last_question or ""),
+            before=before,
+            follow_up=bool(content) and bool(before) and (
+                is_follow_up(as_typed) or bool(_ASKS_WHAT_IT_IS.search(as_typed))),
+        )
 
-        # Which market? The message first, then the conversation, then a certification that
-        # exists in only one market (PSE is Japanese). A question about Taiwan's own programmes
-        # (subsidies, SME status, export insurance) needs none: it is answered as it is.
+    # -- choosing the market -------------------------------------------------------------------
+    def _choose_market(self, kb: KnowledgeBase, retriever: Retriever, reading: _Reading,
+                       context: Context, lang: str) -> str | Reply | None:
+        """The market the question is about, None when nothing says, or the reply when the
+        owner named a place we have no single pack for (a region, another country).
+
+        The message first, then the conversation, then a certification that exists in only one
+        market (PSE is Japanese). A question about Taiwan's own programmes (subsidies, SME
+        status, export insurance) needs none: it is answered as it is."""
+        clean, matches, markets = reading.clean, reading.matches, reading.markets
         market = _destination([m for m in matches if m.label == MARKET
                                and m.value in kb.destinations()], clean) or next(
             (m for m in markets if m in kb.destinations()), None)
@@ -288,178 +368,182 @@ class Answerer:
             market = members[0] if len(members) == 1 and members[0] in kb.destinations() else None
         if market is None and markets:
             first = markets[0]
-            taiwan = self._taiwan_side(kb, retriever, question, matches, lang,
-                                       on_topic=True) if content else None
+            taiwan = self._taiwan_side(kb, retriever, reading.question, matches, lang,
+                                       on_topic=True) if reading.content else None
             if taiwan is not None:
                 return taiwan
             if first in kb.groups:
                 return self._ask_group(kb, first, clean or context.pending_question, lang)
             return self._uncovered(kb, first, lang, clean)
         market = market or (context.market if context.market in kb.destinations() else None)
-        if market is None:
-            market = _single_market_for(kb, certifications)
+        return market or _single_market_for(kb, reading.certifications)
 
-        if not content and not topics and not question:
-            if market is None:
-                return self._ask_market(kb, "", lang)
-            return self._market_selected(kb, market, lang)
-        if market is None:
-            taiwan_question, taiwan_matches = question, matches
-            if question == clean and context.last_question and not matches and (
-                    len(typed_content) <= SHORT_QUESTION_TERMS or (
-                        _REFERS_BACK.search(clean)
-                        and len(typed_content) <= 2 * SHORT_QUESTION_TERMS)):
-                # "對方要D/A 120天" … "這樣風險很大吧 有什麼辦法保障": a short question naming
-                # nothing is about what the conversation named (the D/A insurance, not O/A's).
-                taiwan_question = f"{context.last_question} {clean}"
-                taiwan_matches = matcher.find(taiwan_question)
-            taiwan = self._taiwan_side(kb, retriever, taiwan_question, taiwan_matches, lang)
-            if taiwan is not None:
-                return taiwan
-            about_trade = any(m.label in (MARKET, TOPIC, CERTIFICATION) for m in matches) or \
-                bool(self._words.trade.search(clean))
-            if not about_trade and content and retriever.unknown_share(content) >= UNCLEAR_SHARE:
-                # Nothing market-related and mostly words the packs never use ("how do I cook
-                # fried rice", "明天台中會下雨嗎 要不要曬茶葉": a product alone does not make a
-                # trade question): asking "which market?" would be absurd.
-                return Reply(UNCLEAR, say("fallback.rephrase_no_suggestion", lang),
-                             self._base_buttons(lang))
-            return self._ask_market(kb, clean, lang)
-        if question != clean:
-            # "日本" answering "which market?", or "那美國呢？": the earlier question, re-read for
-            # this market. A certification of another market ("泰國的電器要TISI" → "那馬來西亞呢")
-            # says what kind of rule is asked, not which one.
-            # The earlier question named the earlier market ("越南的食品要越南文標示嗎"): asked
-            # again for this one, it names this one.
-            question = _retarget(question, matcher.find(question), kb.markets[market].name(lang))
-            matches = [m for m in matcher.find(question)
-                       if m.label != CERTIFICATION or _used_in(kb, m.value, market)]
-            found = _values(matches)
-            topics = topics or found[TOPIC] or (
-                ["certification"] if any(m.label == CERTIFICATION for m in matcher.find(question))
-                and "certification" in kb.topics else [])
-            products = products or found[PRODUCT]
-            certifications = certifications or found[CERTIFICATION]
-        if not products and context.product:
-            products = [context.product]
-        if not topics and not question and context.topic:
-            topics = [context.topic]
-        if not topics and (is_tax_only(clean) or _TAX_WORD.search(clean)):
+    def _reply_without_market(self, kb: KnowledgeBase, retriever: Retriever,
+                              matcher: TermMatcher, reading: _Reading, context: Context,
+                              lang: str) -> Reply:
+        """A question with no market: Taiwan's side answers it, or the owner is asked which
+        market (or to rephrase, when it is not about trade at all)."""
+        question, clean, matches = reading.question, reading.clean, reading.matches
+        taiwan_question, taiwan_matches = question, matches
+        if question == clean and context.last_question and not matches and (
+                len(reading.typed_content) <= SHORT_QUESTION_TERMS or (
+                    _REFERS_BACK.search(clean)
+                    and len(reading.typed_content) <= 2 * SHORT_QUESTION_TERMS)):
+            # "對方要D/A 120天" … "這樣風險很大吧 有什麼辦法保障": a short question naming
+            # nothing is about what the conversation named (the D/A insurance, not O/A's).
+            taiwan_question = f"{context.last_question} {clean}"
+            taiwan_matches = matcher.find(taiwan_question)
+        taiwan = self._taiwan_side(kb, retriever, taiwan_question, taiwan_matches, lang)
+        if taiwan is not None:
+            return taiwan
+        about_trade = any(m.label in (MARKET, TOPIC, CERTIFICATION) for m in matches) or \
+            bool(self._words.trade.search(clean))
+        if not about_trade and reading.content and \
+                retriever.unknown_share(reading.content) >= UNCLEAR_SHARE:
+            # Nothing market-related and mostly words the packs never use ("how do I cook
+            # fried rice", "明天台中會下雨嗎 要不要曬茶葉": a product alone does not make a
+            # trade question): asking "which market?" would be absurd.
+            return Reply(UNCLEAR, say("fallback.rephrase_no_suggestion", lang),
+                         self._base_buttons(lang))
+        return self._ask_market(kb, clean, lang)
+
+    # -- what the conversation adds ------------------------------------------------------------
+    def _reread_for_market(self, kb: KnowledgeBase, matcher: TermMatcher, reading: _Reading,
+                           market: str, lang: str) -> None:
+        """"日本" answering "which market?", or "那美國呢？": the earlier question, re-read for
+        this market. A certification of another market ("泰國的電器要TISI" → "那馬來西亞呢")
+        says what kind of rule is asked, not which one. The earlier question named the earlier
+        market ("越南的食品要越南文標示嗎"): asked again for this one, it names this one."""
+        question = _retarget(reading.question, matcher.find(reading.question),
+                             kb.markets[market].name(lang))
+        named = matcher.find(question)
+        matches = [m for m in named if m.label != CERTIFICATION or _used_in(kb, m.value, market)]
+        found = _values(matches)
+        reading.question, reading.matches = question, matches
+        reading.topics = reading.topics or found[TOPIC] or (
+            ["certification"] if any(m.label == CERTIFICATION for m in named)
+            and "certification" in kb.topics else [])
+        reading.products = reading.products or found[PRODUCT]
+        reading.certifications = reading.certifications or found[CERTIFICATION]
+
+    def _add_conversation(self, kb: KnowledgeBase, reading: _Reading, context: Context) -> None:
+        """The product and topic the conversation established, where the message names none."""
+        clean = reading.clean
+        if not reading.products and context.product:
+            reading.products = [context.product]
+        if not reading.topics and not reading.question and context.topic:
+            reading.topics = [context.topic]
+        if not reading.topics and (is_tax_only(clean) or _TAX_WORD.search(clean)):
             # "那稅呢", "稅怎麼算": a tax of whichever kind the conversation is about — company
             # and sales taxes, duties, or the tax on parcels — ranked by that conversation
-            topics = [t for t in TAX_TOPICS if t in kb.topics]
+            reading.topics = [t for t in TAX_TOPICS if t in kb.topics]
             if _IMPORT_WORD.search(clean):
                 # "那稅呢 進口要繳哪些": the taxes on importing, not the company's
-                topics = [t for t in topics if t != "company_tax"]
+                reading.topics = [t for t in reading.topics if t != "company_tax"]
 
-        specifics = retriever.content_terms(Query(question), matches, leave_out=(MARKET, TOPIC))
+    # -- choosing the entry --------------------------------------------------------------------
+    def _topic_only_reply(self, kb: KnowledgeBase, retriever: Retriever, reading: _Reading,
+                          market: str, context: Context, lang: str) -> Reply:
+        """Only a topic ("那標籤呢？", "那稅呢", a topic button): that topic's entries for the
+        product, ranked by what the conversation was about.
+
+        Something to rank by: the conversation's last question (or the question still waiting
+        for its market: "我們要架日文官網賣保健食品…" → "日本有個資的規定要注意嗎？"), or a
+        topic phrase that is itself specific ("公司所得稅", not just "稅" or "標籤")."""
+        clean, topics = reading.clean, reading.topics
         tax_only = is_tax_only(clean)
-        if topics and ((not specifics and not certifications) or tax_only):
-            # Only a topic ("那標籤呢？", "那稅呢", a topic button): that topic's entries for the
-            # product, ranked by what the conversation was about.
-            # Something to rank by: the conversation's last question, or a topic phrase that
-            # is itself specific ("公司所得稅", not just "稅" or "標籤").
-            # (or the question still waiting for its market: "我們要架日文官網賣保健食品…" →
-            # "日本有個資的規定要注意嗎？")
-            earlier = (context.last_question or context.pending_question) if clean else None
-            specific = any(m.label == TOPIC and len(m.text.replace(" ", "")) >= 3
-                           for m in matches if clean)
-            ranking = f"{earlier} {clean}" if earlier else (clean if specific else "")
-            # "我們的手機殼想在菲律賓的Shopee賣" … "那稅呢": selling goods there, the taxes are
-            # the duty and the tax charged on import, not a company's; after "我們要在吉隆坡設
-            # 子公司" they are the company's.
-            selling = tax_only and bool(earlier) and not self._words.company_setup.search(earlier)
-            if selling:
-                topics = [t for t in topics if t != "company_tax"] or topics
-            reply = self._topic_answer(kb, retriever, market,
-                                       tuple(topics) if tax_only else tuple(topics[:1]),
-                                       tuple(products), ranking, lang)
-            import_tax = _import_tax_entry(kb, market, reply.entry) if selling else None
-            if reply.kind == ANSWERED and import_tax is not None:
-                reply.text += "\n\n" + self.format_entry(kb, import_tax, lang)
-        else:
-            with_product = False   # the question was read with the product named earlier
-            if follow_up and question == clean:
-                # "那日本呢 我們是賣毛巾的", "and for the label, english is ok?": read with the
-                # question it follows, on that question's topic unless it names its own.
-                earlier = _retarget(before, matcher.find(before), kb.markets[market].name(lang))
-                topics = topics or ([context.topic] if context.topic else [])
-                question = f"{earlier} {clean}"
-                matches = matcher.find(question)
-                # (a rule the earlier question named is still the one asked about: "…contain
-                # SVHC?" … "We just make bicycle bags, what is this?")
-                certifications = certifications or list(dict.fromkeys(
-                    m.value for m in matches if m.label == CERTIFICATION
-                    and _used_in(kb, m.value, market)))
-            elif question == clean and not found[PRODUCT] and context.product and \
-                    len(typed_content) <= SHORT_QUESTION_TERMS and \
-                    _product_matters(kb, market, asked_topic, context.product):
-                # "我們做小型除濕機跟空清機" … "杜拜那邊要什麼認證": the product the owner named
-                # earlier is part of a short question, in their own words where we have them.
-                # Not when no entry of this market on the asked topic is about that product
-                # (privacy law is the same for pet food and furniture), nor for a question that
-                # says enough itself.
-                question = _with_earlier_product(kb, matcher, context, clean, lang)
-                matches = matcher.find(question)
-                with_product = True
-            if question == clean and not topics and context.topic and not any(
-                    found[label] for label in (MARKET, PRODUCT, CERTIFICATION)) and \
-                    len(typed_content) <= SHORT_QUESTION_TERMS:
-                # "what law applies?", "要多久" after the privacy answer: a short question that
-                # names nothing stays on the conversation's topic.
-                topics = [context.topic]
-            query = Query(
-                text=question,
-                market=market,
-                topics=tuple(topics),
-                products=tuple(products),
-                certifications=tuple(certifications),
-                asked_topic=asked_topic,
-            )
-            # A question re-read for another market, or with the one it follows, was an
-            # owner's real question already; one naming a certification is about more than the
-            # market. A topic or product word is not enough ("泰國的婚姻簽證", "日本的量子蜂蜜執照"
-            # are not ours): the market-blind check is for the rest.
-            blind = question == clean and not certifications
-            result = self._search(retriever, query, matches, market_blind_check=blind)
-            if follow_up and question != clean and result.decision == ANSWER and \
-                    any(m.label in (TOPIC, CERTIFICATION) for m in found_in_clean):
-                # (only a follow-up naming a subject of its own can have moved on: "那日本呢
-                # 要什麼手續" after "我們做寵物零食" still asks about the pet treats)
-                result = self._own_reading(retriever, matcher, query, clean, result)
-            if result.decision != ANSWER and question == clean and context.product and \
-                    not found[PRODUCT] and context.product in kb.products:
-                # "我們做保養品" … "河內代理商說要先備案才能進口 真的嗎": found nothing alone,
-                # the question is about the product named earlier — answered only by an entry
-                # about that product.
-                joined = _with_earlier_product(kb, matcher, context, clean, lang)
-                again = self._search(retriever, replace(query, text=joined), matcher.find(joined))
-                if again.decision == ANSWER and context.product in again.best.entry.products:
-                    result = again
-            if result.decision != ANSWER and (question == clean or with_product) and \
-                    context.last_question and not found[MARKET] and not found[TOPIC]:
-                # ("越南有通路想進我們的即溶咖啡" … "進口前要先辦什麼手續？": the product alone
-                # did not say enough; the earlier question does)
-                result = self._read_with_earlier(retriever, matcher, kb, market, clean,
-                                                 context, query, result, lang)
-            if result.decision == ANSWER:
-                reply = self._answer(kb, result.best.entry, lang, result,
-                                     retriever.related(result))
-            else:
-                reply = self._not_covered(kb, market, lang, result)
-        if reply.kind == ANSWERED and reply.entry is not None and clean and (
-                question == clean or follow_up):
-            # (a follow-up asks its own second question too: "那稅呢 公司稅跟SST大概多少")
-            second = self._second_question(retriever, market, clean, matcher.find(clean),
-                                           reply.entry)
-            if second is not None:
-                reply.text += "\n\n" + self.format_entry(kb, second, lang)
-        reply.slots.setdefault("market", market)
-        reply.slots["pending_question"] = None
-        reply.slots["last_question"] = question[-200:] or None
-        reply.market = market
-        reply.topic = topics[0] if topics else None
+        earlier = (context.last_question or context.pending_question) if clean else None
+        specific = any(m.label == TOPIC and len(m.text.replace(" ", "")) >= 3
+                       for m in reading.matches if clean)
+        ranking = f"{earlier} {clean}" if earlier else (clean if specific else "")
+        # "我們的手機殼想在菲律賓的Shopee賣" … "那稅呢": selling goods there, the taxes are
+        # the duty and the tax charged on import, not a company's; after "我們要在吉隆坡設
+        # 子公司" they are the company's.
+        selling = tax_only and bool(earlier) and not self._words.company_setup.search(earlier)
+        if selling:
+            topics = [t for t in topics if t != "company_tax"] or topics
+            reading.topics = topics
+        reply = self._topic_answer(kb, retriever, market,
+                                   tuple(topics) if tax_only else tuple(topics[:1]),
+                                   tuple(reading.products), ranking, lang)
+        import_tax = _import_tax_entry(kb, market, reply.entry) if selling else None
+        if reply.kind == ANSWERED and import_tax is not None:
+            reply.text += "\n\n" + self.format_entry(kb, import_tax, lang)
         return reply
+
+    def _question_reply(self, kb: KnowledgeBase, retriever: Retriever, matcher: TermMatcher,
+                        reading: _Reading, market: str, context: Context, lang: str) -> Reply:
+        """A question that says more than its topic: read with what it follows where it
+        needs that, searched, and answered or called not covered."""
+        r = reading
+        clean, found = r.clean, r.found
+        with_product = False   # the question was read with the product named earlier
+        if r.follow_up and r.question == clean:
+            # "那日本呢 我們是賣毛巾的", "and for the label, english is ok?": read with the
+            # question it follows, on that question's topic unless it names its own.
+            earlier = _retarget(r.before, matcher.find(r.before), kb.markets[market].name(lang))
+            r.topics = r.topics or ([context.topic] if context.topic else [])
+            r.question = f"{earlier} {clean}"
+            r.matches = matcher.find(r.question)
+            # (a rule the earlier question named is still the one asked about: "…contain
+            # SVHC?" … "We just make bicycle bags, what is this?")
+            r.certifications = r.certifications or list(dict.fromkeys(
+                m.value for m in r.matches if m.label == CERTIFICATION
+                and _used_in(kb, m.value, market)))
+        elif r.question == clean and not found[PRODUCT] and context.product and \
+                len(r.typed_content) <= SHORT_QUESTION_TERMS and \
+                _product_matters(kb, market, r.asked_topic, context.product):
+            # "我們做小型除濕機跟空清機" … "杜拜那邊要什麼認證": the product the owner named
+            # earlier is part of a short question, in their own words where we have them.
+            # Not when no entry of this market on the asked topic is about that product
+            # (privacy law is the same for pet food and furniture), nor for a question that
+            # says enough itself.
+            r.question = _with_earlier_product(kb, matcher, context, clean, lang)
+            r.matches = matcher.find(r.question)
+            with_product = True
+        if r.question == clean and not r.topics and context.topic and not any(
+                found[label] for label in (MARKET, PRODUCT, CERTIFICATION)) and \
+                len(r.typed_content) <= SHORT_QUESTION_TERMS:
+            # "what law applies?", "要多久" after the privacy answer: a short question that
+            # names nothing stays on the conversation's topic.
+            r.topics = [context.topic]
+        query = Query(
+            text=r.question,
+            market=market,
+            topics=tuple(r.topics),
+            products=tuple(r.products),
+            certifications=tuple(r.certifications),
+            asked_topic=r.asked_topic,
+        )
+        # A question re-read for another market, or with the one it follows, was an owner's
+        # real question already; one naming a certification is about more than the market. A
+        # topic or product word is not enough ("泰國的婚姻簽證", "日本的量子蜂蜜執照" are not
+        # ours): the market-blind check is for the rest.
+        blind = r.question == clean and not r.certifications
+        result = self._search(retriever, query, r.matches, market_blind_check=blind)
+        if r.follow_up and r.question != clean and result.decision == ANSWER and \
+                any(m.label in (TOPIC, CERTIFICATION) for m in r.own_matches):
+            # (only a follow-up naming a subject of its own can have moved on: "那日本呢
+            # 要什麼手續" after "我們做寵物零食" still asks about the pet treats)
+            result = self._own_reading(retriever, matcher, query, clean, result)
+        if result.decision != ANSWER and r.question == clean and context.product and \
+                not found[PRODUCT] and context.product in kb.products:
+            # "我們做保養品" … "河內代理商說要先備案才能進口 真的嗎": found nothing alone,
+            # the question is about the product named earlier — answered only by an entry
+            # about that product.
+            joined = _with_earlier_product(kb, matcher, context, clean, lang)
+            again = self._search(retriever, replace(query, text=joined), matcher.find(joined))
+            if again.decision == ANSWER and context.product in again.best.entry.products:
+                result = again
+        if result.decision != ANSWER and (r.question == clean or with_product) and \
+                context.last_question and not found[MARKET] and not found[TOPIC]:
+            # ("越南有通路想進我們的即溶咖啡" … "進口前要先辦什麼手續？": the product alone
+            # did not say enough; the earlier question does)
+            result = self._read_with_earlier(retriever, matcher, kb, market, clean,
+                                             context, query, result, lang)
+        if result.decision == ANSWER:
+            return self._answer(kb, result.best.entry, lang, result, retriever.related(result))
+        return self._not_covered(kb, market, lang, result)
 
     # -- replies -------------------------------------------------------------------------------
     def format_entry(self, kb: KnowledgeBase, entry: Entry, lang: str) -> str:
