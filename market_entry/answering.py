@@ -280,6 +280,7 @@ class Answerer:
         if reading.question != reading.clean:
             self._reread_for_market(kb, matcher, reading, market, lang)
         self._add_conversation(kb, reading, context)
+        _ask_approvals_where_filed(kb, reading, market)
 
         specifics = retriever.content_terms(Query(reading.question), reading.matches,
                                             leave_out=(MARKET, TOPIC))
@@ -295,6 +296,11 @@ class Answerer:
                                            matcher.find(reading.clean), reply.entry)
             if second is not None:
                 reply.text += "\n\n" + self.format_entry(kb, second, lang)
+        if reply.kind == ANSWERED and reply.entry is not None and reading.clean:
+            company_tax = self._company_tax_entry(retriever, market, reading.clean,
+                                                  reading.before, reply.entry)
+            if company_tax is not None and company_tax.id not in reply.text:
+                reply.text += "\n\n" + self.format_entry(kb, company_tax, lang)
         reply.slots.setdefault("market", market)
         reply.slots["pending_question"] = None
         reply.slots["last_question"] = reading.question[-200:] or None
@@ -604,6 +610,27 @@ class Answerer:
             return alone
         return again
 
+    def _company_tax_entry(self, retriever: Retriever, market: str, text: str,
+                           before: str | None, answered: Entry) -> Entry | None:
+        """The market's corporate income tax entry, for an owner setting up a company there
+        who asks which taxes it pays ("如果在那邊開公司，要交什麼稅？", "If we open our own
+        company in Japan (KK or GK) … what taxes will the company pay?"): the set-up entry the
+        question finds does not say. Not when the question names another tax only ("在日本設
+        公司 消費稅怎麼算" asks that tax)."""
+        if not _ASKS_WHICH_TAXES.search(text) or (
+                _NAMES_ANOTHER_TAX.search(text) and not _BROAD_TAX.search(text)):
+            return None
+        if not _SETS_UP_COMPANY.search(text) and not (before and _SETS_UP_COMPANY.search(before)):
+            return None
+        result = self._search(retriever, Query(
+            text=CORPORATE_TAX_QUERY, market=market, topics=("company_tax",),
+            asked_topic="company_tax"), [])
+        best = result.best
+        if result.decision != ANSWER or best is None or best.entry is answered or \
+                best.entry.market != market:
+            return None
+        return best.entry
+
     def _second_question(self, retriever: Retriever, market: str, text: str,
                          matches: list[TermMatch], answered: Entry) -> Entry | None:
         """The entry for a second question in the same message ("越南公司稅多少 加值稅呢",
@@ -678,7 +705,8 @@ class Answerer:
         # A programme Taiwan runs ("trade show subsidy", 中小企業認定標準) named in the
         # question says where the answer is, however long the question around it.
         # So does a question that says it is about the Taiwan side ("在台灣這邊要注意什麼").
-        names_programme = about_home_side(question) or any(
+        names_programme = about_home_side(question) or \
+            bool(_ASKS_OUR_GOVERNMENT.search(question)) or any(
             m.label == CERTIFICATION and _taiwan_programme(kb, m.value) for m in matches)
         if on_topic and best.entry.topic not in self.settings.market_free_topics and not names_programme:
             # A region named with a rule's topic ("新興市場的食品規定") asks that region's rules,
@@ -969,6 +997,35 @@ LAYERED_TOPICS = frozenset({"labelling"})
 # Entries on the tax charged when goods are imported (VAT, GST, SST, consumption tax) carry
 # this id: a bare "那稅呢" about selling goods gets that tax beside the duty.
 IMPORT_TAX = "import_vat"
+# The owner asks which taxes, or how much (the company's taxes when the conversation is about
+# setting up a company there; see Answerer._company_tax_entry).
+_ASKS_WHICH_TAXES = re.compile(
+    r"什麼稅|甚麼稅|哪些稅|哪種稅|那些稅|(?:繳|交)(?:哪些|什麼|甚麼)?稅|稅率|"
+    r"稅.{0,2}(?:多少|怎麼算|高嗎|重嗎)|"
+    r"\b(?:what|which)\s+(?:kinds? of\s+)?tax(?:es)?\b|\btax rates?\b|\bhow much tax\b|"
+    r"\bpay\b[^.?!]{0,20}\btax(?:es)?\b", re.IGNORECASE)
+_BROAD_TAX = re.compile(r"哪些稅|什麼稅|甚麼稅|那些稅|\b(?:what|which) taxes\b", re.IGNORECASE)
+_NAMES_ANOTHER_TAX = re.compile(
+    r"消費稅|營業稅|加值稅|增值稅|銷售稅|服務稅|扣繳|關稅|貨物稅|"
+    r"\b(?:VAT|GST|SST|sales tax|consumption tax|withholding|duty|duties|excise)\b",
+    re.IGNORECASE)
+_SETS_UP_COMPANY = re.compile(
+    r"(?:設|開|成立|註冊|設立|開設)(?:個|一間|一家|一個)?小?(?:公司|子公司|分公司|據點|辦公室|門市|工廠)|"
+    r"\b(?:open|set up|setting up|establish|incorporate|register|form)\w*\b[^.?!]{0,30}"
+    r"\b(?:company|subsidiary|branch|office|entity|KK|GK|LLC)\b|\bforeign company\b",
+    re.IGNORECASE)
+CORPORATE_TAX_QUERY = "corporate income tax rate"
+# Help from Taiwan's own government ("Is there any government service for that?", "有沒有政府
+# 單位可以協助"), asked without a market: a foreign one is named ("the Japanese government").
+_ASKS_OUR_GOVERNMENT = re.compile(
+    r"\b(?:any|which|what|a|taiwan(?:ese)?|our)\s+(?:gov\w{0,6}ment|gov't|gov)\s+"
+    r"(?:services?|offices?|agenc(?:y|ies)|programs?|programmes?|support|help|resources?|"
+    r"units?|departments?|subsid\w*|funding)\b|"
+    r"政府(?:有|的)?(?:什麼|哪些|哪個)?(?:單位|機關|資源|協助|窗口|輔導|服務|計畫|補助)|公部門",
+    re.IGNORECASE)
+# Where a pack files the approvals of products it has no certification entry for.
+CERTIFICATION_TOPIC = "certification"
+APPROVALS_TOPIC = "regulated_import"
 # A tax named without saying which ("那稅呢 進口要繳哪些", "is there any tax"): one of the three.
 _TAX_WORD = re.compile(r"稅|\btax(es)?\b", re.IGNORECASE)
 _IMPORT_WORD = re.compile(r"進口|进口|輸入|\bimport", re.IGNORECASE)
@@ -1070,6 +1127,34 @@ def _retarget(text: str, matches: list[TermMatch], market_name: str) -> str:
 def _used_in(kb: KnowledgeBase, certification: str, market: str) -> bool:
     """Whether any entry serving `market` names this certification."""
     return any(certification in e.certifications for e in kb.published_entries(market))
+
+
+def _ask_approvals_where_filed(kb: KnowledgeBase, reading: _Reading, market: str) -> None:
+    """"茶葉出口歐盟要什麼認證", "snacks to Japan, what certification needed?": for food,
+    cosmetics or medical devices the approvals an owner calls certification are the import
+    rules (registration, notification, inspection). When this market's pack has no
+    certification entry about the product's kind but import-rule entries about it, the question
+    is asked of those: otherwise a certification entry about sunglasses or tyres answers it."""
+    if CERTIFICATION_TOPIC not in reading.topics and reading.asked_topic != CERTIFICATION_TOPIC:
+        return
+    if reading.certifications:
+        return   # a named one ("a certificate of origin for our frozen dumplings") is asked
+    families = {kb.products[p].family_id for p in reading.products if p in kb.products}
+    if not families:
+        return
+
+    def about_product(entry: Entry) -> bool:
+        return any(p in kb.products and kb.products[p].family_id in families
+                   for p in entry.products)
+
+    entries = [e for e in kb.published_entries(market) if e.market == market and about_product(e)]
+    if any(e.topic == CERTIFICATION_TOPIC for e in entries) or \
+            not any(e.topic == APPROVALS_TOPIC for e in entries):
+        return
+    reading.topics = list(dict.fromkeys(
+        APPROVALS_TOPIC if t == CERTIFICATION_TOPIC else t for t in reading.topics))
+    if reading.asked_topic == CERTIFICATION_TOPIC:
+        reading.asked_topic = APPROVALS_TOPIC
 
 
 def _product_matters(kb: KnowledgeBase, market: str, topic: str | None, product: str) -> bool:

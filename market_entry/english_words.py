@@ -17,6 +17,33 @@ _SPELLING = {
     "harmonised": "harmonized", "recognised": "recognized", "colour": "color",
     "programme": "program", "programmes": "programs", "centre": "center", "defence": "defense",
 }
+# Misspellings owners type fast on a phone, of words the packs use ("goverment office",
+# "registeration", "custmer"): read as the word meant. Only unambiguous ones.
+_MISSPELLING = {
+    "goverment": "government", "govenment": "government", "govermment": "government",
+    "govt": "government", "compnay": "company", "comapny": "company", "campany": "company",
+    "compay": "company", "custmer": "customer", "custmers": "customers", "costumer": "customer",
+    "costumers": "customers", "registeration": "registration", "registraion": "registration",
+    "regstration": "registration", "certifcate": "certificate", "certificat": "certificate",
+    "cerificate": "certificate", "certifcation": "certification", "certificaton": "certification",
+    "certication": "certification", "requirment": "requirement", "requirments": "requirements",
+    "requirememt": "requirement", "regualtion": "regulation", "regulaton": "regulation",
+    "regualtions": "regulations", "tarrif": "tariff", "tarrifs": "tariffs", "tarif": "tariff",
+    "shiping": "shipping", "shippment": "shipment", "pakage": "package", "packge": "package",
+    "pakages": "packages", "packges": "packages", "lable": "label", "lables": "labels",
+    "cosmatic": "cosmetic", "cosmatics": "cosmetics",
+    "electornic": "electronic", "electornics": "electronics", "elecronic": "electronic",
+    "trademak": "trademark", "trade-mark": "trademark", "patant": "patent",
+    "paymant": "payment", "invioce": "invoice", "subsidary": "subsidiary",
+    "subsidairy": "subsidiary", "lisence": "license", "liscense": "license",
+    "licens": "license", "permision": "permission", "aproval": "approval",
+    "approvel": "approval", "manufactor": "manufacturer", "manufacter": "manufacturer",
+    "busines": "business", "bussiness": "business", "buisness": "business",
+    "distributer": "distributor", "distribuor": "distributor", "importor": "importer",
+    "exportor": "exporter", "reqister": "register", "regsiter": "register",
+    "insurence": "insurance", "insurrance": "insurance", "documnet": "document",
+    "documnets": "documents", "declartion": "declaration", "inspecton": "inspection",
+}
 _SUFFIXES = ("ings", "ing", "ers", "er", "ies", "ed", "es", "s")
 _MIN_STEM = 4
 _LATIN = re.compile(r"^[a-z]+$")
@@ -28,6 +55,7 @@ def fold(word: str) -> str:
     word = word.strip(_EDGE_PUNCTUATION) or word
     if not _LATIN.match(word) or len(word) < 5:
         return word
+    word = _MISSPELLING.get(word, word)
     word = _SPELLING.get(word, word)
     for suffixes in (_SUFFIXES, ("er",)):   # "registered" -> "register" -> "regist"
         for suffix in suffixes:

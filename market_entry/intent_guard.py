@@ -89,8 +89,10 @@ _EVIDENCE = {
     # ("Can you plan a 3-day sightseeing trip in Tokyo for my family?" came out as ask_events)
     "ask_events": re.compile(
         r"展|活動|洽談|拓銷|媒合|博覽|商機|參加|報名|團|會|館|攤位|"
-        r"(?:expo|fair|show|exhibit|event|matchmaking|mission|pavilion|delegation|meeting|booth|"
-        r"CES|MEDICA|FOODEX|Computex)", re.IGNORECASE),
+        # (whole words: "extra cash from export orders" is not an expo)
+        r"\b(?:expos?|fairs?|(?:trade)?shows?|exhibit\w*|events?|matchmaking|missions?|"
+        r"pavilions?|delegations?|meetings?|booths?|CES|MEDICA|FOODEX|Computex)\b",
+        re.IGNORECASE),
     # ("How can we protect ourselves if they don't pay?" came out as decline_consent)
     "decline_consent": re.compile(
         r"不同意|不要|不用|不想|不願|拒絕|不了|免了|算了|先不|"

@@ -39,6 +39,7 @@ STOPWORDS = frozenset(
     what which how when where who why there any about need needs needed want wants please tell
     sell selling export exporting exports product products goods market it its this that be with from into as rules rule regulations
     regulation requirements requirement
+    哪裡 哪裏 很 聽說
     ok okay so then well yes yeah yep hmm hi hello thanks thank 好 好的 嗯 嗯嗯 了解 收到 瞭解
     we're i'm it's don't doesn't we've they're there's""".split()
 )
@@ -267,6 +268,10 @@ class Retriever:
                 bm25 += idf * tf * (settings.k1 + 1) / (tf + norm)
             coverage = matched_weight / total_weight if total_weight else 0.0
             score, reasons = coverage, []
+            entry_families = {self.kb.products[p].family_id for p in entry.products
+                              if p in self.kb.products}
+            # A question about bicycle parts must not be answered with the batteries rule.
+            other_family = bool(families and entry_families and not families & entry_families)
             on_topic = bool(query.topics) and entry.topic in query.topics
             if on_topic:
                 score += settings.topic_boost
@@ -275,10 +280,6 @@ class Retriever:
             if shared_products:
                 score += settings.product_boost
                 reasons.append(f"{PRODUCT}:{','.join(sorted(shared_products))}")
-            entry_families = {self.kb.products[p].family_id for p in entry.products
-                              if p in self.kb.products}
-            # A question about bicycle parts must not be answered with the batteries rule.
-            other_family = bool(families and entry_families and not families & entry_families)
             if other_family:
                 reasons.append("other_product_family")
             shared_certs = set(query.certifications) & set(entry.certifications)
@@ -301,7 +302,10 @@ class Retriever:
         # Equal scores: the entry that covers more of the question's words first.
         candidates.sort(key=lambda c: (c.score, c.coverage), reverse=True)
         if query.asked_topic and candidates and candidates[0].entry.topic != query.asked_topic:
-            on_topic = next((c for c in candidates if c.entry.topic == query.asked_topic), None)
+            # (not an entry about another kind of product: tyres are no answer to "醬油賣泰國
+            # 要什麼認證")
+            on_topic = next((c for c in candidates if c.entry.topic == query.asked_topic
+                             and "other_product_family" not in c.reasons), None)
             if on_topic is not None and \
                     on_topic.score >= settings.asked_topic_share * candidates[0].score and \
                     on_topic.coverage >= settings.asked_topic_coverage * candidates[0].coverage:

@@ -297,6 +297,34 @@ def test_support_and_payment_questions_without_a_product_need_no_market(real):
     assert real.respond("出口需要什麼認證", "zh-TW", Context()).kind == ASK_MARKET
 
 
+def test_owners_asking_our_government_for_help_need_no_market(real):
+    reply = real.respond("hi, we are small food compnay in tainan (dried fruits), want to start "
+                         "export. which goverment office shoud we contact first?", "en", Context())
+    assert reply.kind == ANSWERED and reply.entry.market == "tw"
+
+
+def test_a_food_certification_question_gets_the_food_import_rules_not_another_products(real):
+    """Packs file food and cosmetics approvals under import rules: "what certification" must
+    not be answered by the certification entry on tyres or sunglasses."""
+    for text, lang, market in (("我們的醬油想賣泰國 要什麼認證", "zh-TW", "th"),
+                               ("茶葉出口歐盟要什麼認證嗎", "zh-TW", "eu"),
+                               ("snacks to Japan, what certification needed?", "en", "jp")):
+        reply = real.respond(text, lang, Context())
+        assert reply.kind == ANSWERED and reply.entry.market == market, text
+        assert reply.entry.topic == "regulated_import", (text, reply.entry.id)
+
+
+def test_an_owner_setting_up_a_company_who_asks_its_taxes_gets_the_company_tax(real):
+    first = real.respond("我們做螺絲和五金，一直是直接從台灣出口到馬來西亞。", "zh-TW", Context())
+    reply = real.respond("如果在那邊開公司，要交什麼稅？", "zh-TW", Context(
+        market="my", last_question="我們做螺絲和五金，一直是直接從台灣出口到馬來西亞。"))
+    assert first.kind == ANSWERED and reply.kind == ANSWERED
+    assert "24%" in reply.text
+    # a tax named alone is that tax
+    reply = real.respond("在日本設公司 消費稅怎麼算", "zh-TW", Context())
+    assert reply.kind == ANSWERED and "23.2%" not in reply.text
+
+
 def test_a_question_that_finds_nothing_alone_is_read_with_the_one_before(real):
     context = Context(market="ph", topic="ip", last_question="我們剛在菲律賓申請商標")
     reply = real.respond("聽說之後還要交什麼使用證明，期限多久？不交會怎樣？", "zh-TW", context)

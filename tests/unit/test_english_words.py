@@ -12,3 +12,10 @@ def test_words_that_only_look_inflected_and_other_scripts_are_kept():
     for word in ("process", "status", "analysis", "認證", "FDA".lower(), "ce", "us"):
         assert fold(word) == word
     assert fold("licence.") == fold("licence")
+
+
+def test_misspellings_owners_type_fast_meet_the_word_meant():
+    for typed, meant in [("goverment", "government"), ("compnay", "company"),
+                         ("registeration", "registration"), ("certifcate", "certificates"),
+                         ("tarrifs", "tariff"), ("custmer", "customers")]:
+        assert fold(typed) == fold(meant), (typed, meant)
