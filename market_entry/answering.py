@@ -924,7 +924,7 @@ def _without_setting_topics(topics: list[str], matches: list[TermMatch],
     """The topics named, less those named only by a setting word when another topic is named:
     "…in Germany and France through Amazon. Do we have to register our trademark…" is about
     trademarks; Amazon says where they sell, and must not lift the marketplace entries."""
-    named = {m.value for m in matches if m.label == TOPIC and not words.is_setting(m.text)}
+    named = {m.value for m in matches if m.label == TOPIC and not words.gives_way(m.text)}
     return [t for t in topics if t in named] if named else topics
 
 
@@ -934,7 +934,7 @@ def _asked_topic(text: str, matches: list[TermMatch], words: QuestionWords) -> s
     named = [m for m in matches if m.label == CERTIFICATION]
     # ("certificate" inside "certificate of origin" names that document, not the topic)
     # (where the owner sells, "Amazon", "our buyer", is the setting of the question)
-    topics = [m for m in matches if m.label == TOPIC and not words.is_setting(m.text)
+    topics = [m for m in matches if m.label == TOPIC and not words.gives_way(m.text)
               and not any(c.start <= m.start and m.end <= c.end for c in named)]
     if len({m.value for m in topics}) <= 1:
         return topics[0].value if topics else None

@@ -17,6 +17,7 @@ from market_entry.knowledge.model import KnowledgeBase
 @dataclass(frozen=True)
 class QuestionWords:
     setting: frozenset[str]          # casefolded: a topic word that is one of these is a setting
+    broad: frozenset[str]            # casefolded: a topic word too general to name the topic
     company_setup: re.Pattern[str]
     trade: re.Pattern[str]
 
@@ -28,16 +29,23 @@ class QuestionWords:
 
         return cls(
             setting=frozenset(w.casefold() for w in words("setting")),
+            broad=frozenset(w.casefold() for w in words("broad")),
             company_setup=word_pattern(words("company_setup")),
             trade=word_pattern(words("trade")),
         )
 
     @classmethod
     def none(cls) -> QuestionWords:
-        return cls(frozenset(), word_pattern(()), word_pattern(()))
+        return cls(frozenset(), frozenset(), word_pattern(()), word_pattern(()))
 
     def is_setting(self, word: str) -> bool:
         return word.strip().casefold() in self.setting
+
+    def gives_way(self, word: str) -> bool:
+        """A topic word that yields to another topic named in the same message: where the
+        owner sells, or a word too general to say which rules ("privacy compliance")."""
+        folded = word.strip().casefold()
+        return folded in self.setting or folded in self.broad
 
 
 def word_pattern(words: Iterable[str]) -> re.Pattern[str]:

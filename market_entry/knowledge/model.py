@@ -140,7 +140,7 @@ class KnowledgeBase:
     countries: dict[str, Country] = field(default_factory=dict)
     groups: dict[str, MarketGroup] = field(default_factory=dict)
     fingerprint: str = ""
-    # Words that shape how a question is read (question_words.yml): setting, company_setup, trade
+    # Words that shape how a question is read (question_words.yml): setting, broad, company_setup, trade
     question_words: dict[str, Term] = field(default_factory=dict)
 
     def entry(self, entry_id: str) -> Entry | None:
