@@ -62,6 +62,10 @@ TAIWAN_SIDE_MARGIN = 1.15
 TAIWAN_SIDE_MIN_COVERAGE = 0.3    # lexical ranking only
 TAIWAN_SIDE_MIN_HYBRID = 0.5      # hybrid ranking (dev split: right answers 0.6+, strays ~0.4)
 
+# Share of the retrieval threshold a Taiwan-side entry needs when the owner says the question is
+# about the Taiwan side.
+HOME_SIDE_SHARE = 0.8
+
 # Topics most owners ask about first; used to order suggestion buttons.
 SUGGESTED_TOPICS = (
     "certification", "labelling", "tariffs", "regulated_import", "customs", "carbon_esg",
@@ -330,6 +334,9 @@ class Answerer:
         # skincare serums in Taichung." … "What about Vietnam? How do we get our serum onto
         # shelves there?").
         before = context.last_question or context.pending_question
+        # What the owner said, before a reporter ("代理商說…") was taken out: the length that
+        # makes a question short is the length as typed.
+        typed_content = content if as_typed == clean else retriever.content_terms(Query(as_typed))
         return _Reading(
             clean=clean,
             as_typed=as_typed,
@@ -344,15 +351,16 @@ class Answerer:
             products=found[PRODUCT],
             certifications=found[CERTIFICATION],
             content=content,
-            # What the owner said, before a reporter ("代理商說…") was taken out: the length
-            # that makes a question short is the length as typed.
-            typed_content=content if as_typed == clean
-            else retriever.content_terms(Query(as_typed)),
+            typed_content=typed_content,
             question=clean if content
             else (context.pending_question or context.last_question or ""),
             before=before,
+            # (or names nothing and points back: "why? is this new rule? what we need to do"
+            # after the owner's importer asked for emission data)
             follow_up=bool(content) and bool(before) and (
-                is_follow_up(as_typed) or bool(_ASKS_WHAT_IT_IS.search(as_typed))),
+                is_follow_up(as_typed) or bool(_ASKS_WHAT_IT_IS.search(as_typed)) or (
+                    not matches and bool(_REFERS_BACK.search(as_typed))
+                    and len(typed_content) <= SHORT_QUESTION_TERMS)),
         )
 
     # -- choosing the market -------------------------------------------------------------------
@@ -677,6 +685,11 @@ class Answerer:
         named_terms = tuple(dict.fromkeys(m.value for m in matches if m.label == CERTIFICATION))
         result = self._search(retriever, Query(text=question, taiwan_side_only=True,
                                                certifications=named_terms), matches)
+        if result.decision != ANSWER and about_home_side(question) and result.best is not None \
+                and result.best.score >= HOME_SIDE_SHARE * result.threshold:
+            # The owner says it is about Taiwan's side ("出口前要先去 register 什麼嗎"): no other
+            # pack could answer, so a weaker match of Taiwan's own entries is enough.
+            result = replace(result, decision=ANSWER)
         if result.decision != ANSWER:
             return None
         # ("想找海外buyer 有沒有單位可以幫忙matching": who the owner sells to is the setting;
@@ -1018,7 +1031,7 @@ CORPORATE_TAX_QUERY = "corporate income tax rate"
 # Help from Taiwan's own government ("Is there any government service for that?", "有沒有政府
 # 單位可以協助"), asked without a market: a foreign one is named ("the Japanese government").
 _ASKS_OUR_GOVERNMENT = re.compile(
-    r"\b(?:any|which|what|a|taiwan(?:ese)?|our)\s+(?:gov\w{0,6}ment|gov't|gov)\s+"
+    r"\b(?:any|which|what|a|many|taiwan(?:ese)?|our|local)\s+(?:gov\w{0,6}ment|gov't|gov)\s+"
     r"(?:services?|offices?|agenc(?:y|ies)|programs?|programmes?|support|help|resources?|"
     r"units?|departments?|subsid\w*|funding)\b|"
     r"政府(?:有|的)?(?:什麼|哪些|哪個)?(?:單位|機關|資源|協助|窗口|輔導|服務|計畫|補助)|公部門",

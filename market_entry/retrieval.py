@@ -51,8 +51,12 @@ _HOME_SIDE = re.compile(
     r"在(?:台灣|臺灣)(?:申請|辦|這邊)|(?:從|由)?(?:台灣|臺灣)(?:這邊|這裡|端|國內)|"
     r"\b(?:from|on) (?:the )?Taiwan(?:ese)? side\b|"
     # a permit to export is Taiwan's to give ("從台灣出口需要先申請什麼許可嗎")
-    r"(?:從|由)(?:台灣|臺灣)出口[^。？?]{0,12}許可|出口(?:前|時)?[^。？?]{0,8}(?:申請|申清)[^。？?]{0,6}許可|"
+    r"(?:從|由)(?:台灣|臺灣)出口[^。？?]{0,12}許可|出口(?:前|時)?[^。？?]{0,12}(?:申請|申清)[^。？?]{0,6}許可|"
     r"輸出許可|\bexport (?:permit|licen[cs]e)s?\b|"
+    # registering to export is done at home ("剛開公司 想要自己出口 是要先去登記什麼嗎")
+    r"(?:出口前|出口之前|自己出口|要出口|第一次出口|開始出口|準備出口)[^。？?]{0,16}(?:登記|register)|"
+    r"\bregister\w*\b[^.?!]{0,25}\bbefore (?:we |our first )?(?:export|ship)|"
+    r"\bexporter registration\b|"
     r"\b(?:issued|issue|apply|applied|get|obtain)\b[^.?!]{0,20}\bin Taiwan\b", re.IGNORECASE)
 
 

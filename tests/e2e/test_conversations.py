@@ -155,6 +155,22 @@ def test_a_permit_to_export_from_taiwan_needs_no_market(services, sender):
     assert_answered(services, replies, "tw-customs-strategic-high-tech-export-control")
 
 
+def test_registering_to_export_and_our_governments_help_need_no_market(services, sender):
+    # Three blind evaluation batches asked this one: the exporter registration at home.
+    replies = services.chat(sender, "剛開公司 想要自己出口 是要先去登記什麼嗎 還是直接找貨代就好了")
+    assert_answered(services, replies, "tw-customs-importer-exporter-registration")
+    replies = services.chat(sender, "too many government agency in taiwan.. i dont know who to "
+                                    "ask about export regulation problem. which office?")
+    answer = card(replies)
+    assert answer is not None and answer["market"] == "tw", texts(replies)
+
+
+def test_a_food_certification_question_is_answered_by_the_food_rules(services, sender):
+    replies = services.chat(sender, "茶葉出口歐盟要什麼認證嗎")
+    answer = card(replies)
+    assert answer is not None and answer["topic"] == "regulated_import", texts(replies)
+
+
 def test_a_follow_up_on_a_new_subject_is_read_on_its_own(services, sender):
     services.chat(sender, "想在US開一間LLC 方便收款跟開Amazon seller帳號")
     replies = services.chat(sender, "那sales tax要我們自己去每個州報嗎")

@@ -325,6 +325,14 @@ def test_an_owner_setting_up_a_company_who_asks_its_taxes_gets_the_company_tax(r
     assert reply.kind == ANSWERED and "23.2%" not in reply.text
 
 
+def test_a_question_naming_nothing_that_points_back_is_read_with_the_one_before(real):
+    earlier = "recently they keep ask us for emission data of our production and steel wire"
+    assert real.respond(earlier, "en", Context(market="eu")).entry.id == "eu-carbon-esg-cbam"
+    reply = real.respond("why? is this new rule? what we need to do", "en", Context(
+        market="eu", product="fasteners_steel", topic="carbon_esg", last_question=earlier))
+    assert reply.kind == ANSWERED and reply.entry.id == "eu-carbon-esg-cbam"
+
+
 def test_a_question_that_finds_nothing_alone_is_read_with_the_one_before(real):
     context = Context(market="ph", topic="ip", last_question="我們剛在菲律賓申請商標")
     reply = real.respond("聽說之後還要交什麼使用證明，期限多久？不交會怎樣？", "zh-TW", context)
