@@ -666,10 +666,12 @@ class Answerer:
                 text=clause, market=market, topics=topics, products=products,
                 certifications=tuple(m.value for m in named if m.label == CERTIFICATION),
                 asked_topic=topics[0] if len(topics) == 1 else None), clause_matches)
-            best = result.best
-            if result.decision == ANSWER and best is not None and best.entry is not answered \
-                    and topics and best.entry.topic in topics:
-                return best.entry
+            # (the best entry on the clause's topic: "…and is there VAT on what we sell
+            # locally" ranks the parcel rules first, the VAT entry next)
+            on_topic = next((c for c in result.ranking if c.entry.topic in topics), None)
+            if result.decision == ANSWER and on_topic is not None and \
+                    on_topic.entry is not answered and on_topic.score >= result.threshold:
+                return on_topic.entry
         return None
 
     def _taiwan_side(self, kb, retriever: Retriever, question: str, matches: list[TermMatch],
@@ -937,8 +939,16 @@ def _without_setting_topics(topics: list[str], matches: list[TermMatch],
     """The topics named, less those named only by a setting word when another topic is named:
     "…in Germany and France through Amazon. Do we have to register our trademark…" is about
     trademarks; Amazon says where they sell, and must not lift the marketplace entries."""
-    named = {m.value for m in matches if m.label == TOPIC and not words.gives_way(m.text)}
+    named = {m.value for m in matches if m.label == TOPIC and not _gives_way(m, matches, words)}
     return [t for t in topics if t in named] if named else topics
+
+
+def _gives_way(match: TermMatch, matches: list[TermMatch], words: QuestionWords) -> bool:
+    """A topic word that is where the owner sells, too general, or the product itself
+    ("化妝品進口到杜拜，關稅和增值稅大概是多少？" asks about duty and VAT, not the cosmetics
+    rules): it yields to another topic the message names."""
+    return words.gives_way(match.text) or any(
+        m.label == PRODUCT and m.start <= match.start and match.end <= m.end for m in matches)
 
 
 def _asked_topic(text: str, matches: list[TermMatch], words: QuestionWords) -> str | None:
@@ -947,7 +957,7 @@ def _asked_topic(text: str, matches: list[TermMatch], words: QuestionWords) -> s
     named = [m for m in matches if m.label == CERTIFICATION]
     # ("certificate" inside "certificate of origin" names that document, not the topic)
     # (where the owner sells, "Amazon", "our buyer", is the setting of the question)
-    topics = [m for m in matches if m.label == TOPIC and not words.gives_way(m.text)
+    topics = [m for m in matches if m.label == TOPIC and not _gives_way(m, matches, words)
               and not any(c.start <= m.start and m.end <= c.end for c in named)]
     if len({m.value for m in topics}) <= 1:
         return topics[0].value if topics else None

@@ -171,6 +171,18 @@ def test_a_food_certification_question_is_answered_by_the_food_rules(services, s
     assert answer is not None and answer["topic"] == "regulated_import", texts(replies)
 
 
+def test_a_product_named_beside_the_topic_asked_is_the_setting(services, sender):
+    # Duty and VAT are asked, not the cosmetics registration; both taxes are answered.
+    replies = services.chat(sender, "化妝品進口到杜拜，關稅和增值稅大概是多少？")
+    answer = card(replies)
+    assert answer is not None and answer["topic"] in ("tariffs", "company_tax"), texts(replies)
+    assert "關稅" in texts(replies) and "加值稅" in texts(replies)
+    replies = services.chat(sender, "想在越南做B2C網路販售保養品，請問local consumer主要都用哪些"
+                                    "e-commerce platform？")
+    answer = card(replies)
+    assert answer is not None and answer["topic"] == "channels", texts(replies)
+
+
 def test_a_follow_up_on_a_new_subject_is_read_on_its_own(services, sender):
     services.chat(sender, "想在US開一間LLC 方便收款跟開Amazon seller帳號")
     replies = services.chat(sender, "那sales tax要我們自己去每個州報嗎")
