@@ -297,7 +297,8 @@ class Answerer:
                 reading.question == reading.clean or reading.follow_up):
             # (a follow-up asks its own second question too: "那稅呢 公司稅跟SST大概多少")
             second = self._second_question(retriever, market, reading.clean,
-                                           matcher.find(reading.clean), reply.entry)
+                                           matcher.find(reading.clean), reply.entry,
+                                           tuple(reading.products))
             if second is not None:
                 reply.text += "\n\n" + self.format_entry(kb, second, lang)
         if reply.kind == ANSWERED and reply.entry is not None and reading.clean:
@@ -640,7 +641,8 @@ class Answerer:
         return best.entry
 
     def _second_question(self, retriever: Retriever, market: str, text: str,
-                         matches: list[TermMatch], answered: Entry) -> Entry | None:
+                         matches: list[TermMatch], answered: Entry,
+                         products: tuple[str, ...] = ()) -> Entry | None:
         """The entry for a second question in the same message ("越南公司稅多少 加值稅呢",
         "…NOM mandatory, and what about the label?"), when one clause asks about a topic of its
         own and another entry answers it. A clause naming only a certification ("PSE要多久？")
@@ -650,25 +652,34 @@ class Answerer:
             clauses = _joined_subjects(text, matches, *clauses[0])
         if len(clauses) < 2:
             return None
-        products = tuple(dict.fromkeys(m.value for m in matches if m.label == PRODUCT))
-        for start, end in clauses:
+        # (the products the conversation named too: "我們做魚油膠囊" … "那包裝標籤上要寫什麼？
+        # 有固定格式嗎" asks about the capsules' label, not children's products')
+        products = tuple(dict.fromkeys([*(m.value for m in matches if m.label == PRODUCT),
+                                        *products]))
+        asking = [(start, end) for start, end in clauses if any(
+            start <= m.start < end and m.label in (TOPIC, CERTIFICATION) for m in matches)]
+        if len(asking) == 1:
+            # ("那稅呢 公司稅跟SST大概多少": one clause asking, two subjects joined in it)
+            asking = _joined_subjects(text, matches, *asking[0])
+        for start, end in asking:
             named = [m for m in matches if start <= m.start < end
                      and m.label in (TOPIC, CERTIFICATION)]
-            if not named:
-                continue
             clause = text[start:end]
             clause_matches = [replace(m, start=m.start - start, end=m.end - start)
                               for m in matches if start <= m.start and m.end <= end]
             if not retriever.content_terms(Query(clause), clause_matches):
                 continue
             topics = tuple(dict.fromkeys(m.value for m in named if m.label == TOPIC))
+            certifications = tuple(m.value for m in named if m.label == CERTIFICATION)
             result = self._search(retriever, Query(
                 text=clause, market=market, topics=topics, products=products,
-                certifications=tuple(m.value for m in named if m.label == CERTIFICATION),
+                certifications=certifications,
                 asked_topic=topics[0] if len(topics) == 1 else None), clause_matches)
             # (the best entry on the clause's topic: "…and is there VAT on what we sell
-            # locally" ranks the parcel rules first, the VAT entry next)
-            on_topic = next((c for c in result.ranking if c.entry.topic in topics), None)
+            # locally" ranks the parcel rules first, the VAT entry next; or on the rule it
+            # names: "公司稅跟SST大概多少")
+            on_topic = next((c for c in result.ranking if c.entry.topic in topics or (
+                not topics and set(certifications) & set(c.entry.certifications))), None)
             if result.decision == ANSWER and on_topic is not None and \
                     on_topic.entry is not answered and on_topic.score >= result.threshold:
                 return on_topic.entry
