@@ -680,6 +680,10 @@ class Answerer:
             # names: "公司稅跟SST大概多少")
             on_topic = next((c for c in result.ranking if c.entry.topic in topics or (
                 not topics and set(certifications) & set(c.entry.certifications))), None)
+            if on_topic is not None and on_topic is not result.best and not any(
+                    len(m.text.replace(" ", "")) >= 3 for m in named):
+                # (only a specific word, not a bare "稅率多少", lets a lower entry answer)
+                on_topic = None
             if result.decision == ANSWER and on_topic is not None and \
                     on_topic.entry is not answered and on_topic.score >= result.threshold:
                 return on_topic.entry
@@ -940,7 +944,11 @@ def _joined_subjects(text: str, matches: list[TermMatch], start: int,
     for joint in _JOINING.finditer(text, start, end):
         before = {m.value for m in named if m.end <= joint.start()}
         after = {m.value for m in named if m.start >= joint.end()}
-        if before and after and not before & after:
+        # (or two taxes of one topic, each by a specific word: "企業所得稅和增值稅")
+        words_before = {m.text for m in named if m.end <= joint.start() and len(m.text) >= 3}
+        words_after = {m.text for m in named if m.start >= joint.end() and len(m.text) >= 3}
+        if before and after and (not before & after or (
+                words_before and words_after and not words_before & words_after)):
             return [(start, joint.start()), (joint.end(), end)]
     return [(start, end)]
 

@@ -47,6 +47,17 @@ _WHICH_EVENTS = re.compile(
     re.IGNORECASE)
 
 
+# "有沒有單位可以幫忙媒合國外buyer啊": who can help (TAITRA's matching service), not the list of
+# events, unless an event is named.
+_ASKS_FOR_AN_ORGANISATION = re.compile(
+    r"有沒有(?:什麼)?(?:單位|機構|組織|窗口)|哪(?:個|些)(?:單位|機構|組織|窗口)|什麼(?:單位|機構|組織)|"
+    r"誰可以幫|\b(?:which|any|what) (?:organi[sz]ations?|agenc(?:y|ies)|institutions?)\b|"
+    r"\bwho can help\b", re.IGNORECASE)
+_NAMES_AN_EVENT = re.compile(
+    r"展|活動|洽談會|說明會|研討會|拓銷團|商機會|\b(?:expos?|fairs?|(?:trade)?shows?|exhibitions?|"
+    r"events?|pavilions?|missions?|delegations?|meetings?|seminars?|webinars?)\b", re.IGNORECASE)
+
+
 # "可以幫我轉給真人的貿易專員嗎", "I want talk to a real person about India market": an owner
 # who asks for a person, in so many words, gets one, whatever else the message names (the
 # intent model read both as market questions because they name a market). Not when the
@@ -130,6 +141,9 @@ def reconsidered_intent(intent: str, confidence: float, entity_labels: Iterable[
         return QUESTION_INTENT
     if intent in _EVIDENCE and text and not _EVIDENCE[intent].search(normalise(text)):
         return QUESTION_INTENT
+    if intent == EVENTS_INTENT and text and _ASKS_FOR_AN_ORGANISATION.search(normalise(text)) \
+            and not _NAMES_AN_EVENT.search(normalise(text)):
+        return QUESTION_INTENT
     labels = set(entity_labels) & KNOWLEDGE_LABELS
     if not labels:
         return None
@@ -140,6 +154,7 @@ def reconsidered_intent(intent: str, confidence: float, entity_labels: Iterable[
         if ("support" in set(topics) or _TAITRA.search(said) or _SUBSIDY.search(said)) and \
                 _HOW_TO_JOIN.search(said) and not _WHICH_EVENTS.search(said):
             return QUESTION_INTENT
+
     if intent in DESTRUCTIVE and confidence < DESTRUCTIVE_SURE:
         return QUESTION_INTENT
     asks_about_a_rule = bool(labels & {"topic", "certification"}) or \

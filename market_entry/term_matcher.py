@@ -46,9 +46,12 @@ def _split(text: str) -> list[tuple[str, int]]:
     return [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
 
 
-def _case_sensitive(phrase: str) -> bool:
+def _case_sensitive(phrase: str, label: str = "") -> bool:
+    """Short upper-case terms match as written ("US" is not "us", "ETA" is not "eta"); a
+    three-letter market name is no English word, so owners' "usa", "uae" match too."""
     letters = phrase.replace(".", "")
-    return letters.isascii() and letters.isupper() and len(letters) <= _CASE_SENSITIVE_MAX
+    limit = 2 if label == "market" else _CASE_SENSITIVE_MAX
+    return letters.isascii() and letters.isupper() and len(letters) <= limit
 
 
 class TermMatcher:
@@ -71,7 +74,8 @@ class TermMatcher:
                     and words[0].isascii() and len(words[0]) >= FUZZY_LABELS[pattern.label]:
                 self._fuzzy.setdefault(words[0].lower(), (pattern.label, pattern.value))
             key = f"{pattern.label}\t{pattern.value}"
-            matcher = self._exact if _case_sensitive(pattern.phrase) else self._folded
+            matcher = self._exact if _case_sensitive(pattern.phrase, pattern.label) \
+                else self._folded
             matcher.add(key, [Doc(vocab, words=words)])
             self.size += 1
 

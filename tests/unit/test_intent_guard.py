@@ -91,7 +91,9 @@ def test_forms_and_small_talk_need_their_own_words():
             ("decline_consent", "How can we protect ourselves if they don't pay?"),
             ("ask_events", "Can you plan a 3-day sightseeing trip in Tokyo for my family?"),
             # ("expo" inside "export" is no event)
-            ("ask_events", "which taiwan stocks will go up? we have extra cash from export orders")):
+            ("ask_events", "which taiwan stocks will go up? we have extra cash from export orders"),
+            # (who helps with matching is TAITRA's service, not the events list)
+            ("ask_events", "有沒有單位可以幫忙媒合國外buyer啊 我們做螺絲螺帽的")):
         assert reconsidered_intent(intent, 0.97, [], text) == QUESTION_INTENT, text
     for intent, text in (("screen_eligibility", "我們夠格參加日本的洽談會嗎"),
                          ("screen_eligibility", "do we qualify for this trade show"),
@@ -100,5 +102,6 @@ def test_forms_and_small_talk_need_their_own_words():
                          ("bot_capabilities", "/bot_capabilities"),
                          ("decline_consent", "我不同意你們收集資料"), ("decline_consent", "no, I don't consent"),
                          ("ask_events", "美國CES有組臺灣館嗎"), ("ask_events", "any online buyer meetings for food companies"),
-                         ("ask_events", "which tradeshows in Japan for tea?"), ("ask_events", "any expos in Dubai")):
+                         ("ask_events", "which tradeshows in Japan for tea?"), ("ask_events", "any expos in Dubai"),
+                         ("ask_events", "有沒有單位辦日本的食品展拓銷團")):
         assert reconsidered_intent(intent, 0.97, [], text) is None, text
