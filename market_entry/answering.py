@@ -529,6 +529,8 @@ class Answerer:
             products=tuple(r.products),
             certifications=tuple(r.certifications),
             asked_topic=r.asked_topic,
+            # ("…building a plant in Mexico" … "Would parts made there enter the US duty-free?")
+            conversation_market=_earlier_market(kb, matcher, context, market),
         )
         # A question re-read for another market, or with the one it follows, was an owner's
         # real question already; one naming a certification is about more than the market. A
@@ -1169,6 +1171,16 @@ def _retarget(text: str, matches: list[TermMatch], market_name: str) -> str:
 def _used_in(kb: KnowledgeBase, certification: str, market: str) -> bool:
     """Whether any entry serving `market` names this certification."""
     return any(certification in e.certifications for e in kb.published_entries(market))
+
+
+def _earlier_market(kb: KnowledgeBase, matcher: TermMatcher, context: Context,
+                    market: str) -> str | None:
+    """Another market the conversation was about: its own, or one the question before named."""
+    if context.market and context.market != market:
+        return context.market
+    before = context.last_question or context.pending_question
+    return next((m.value for m in matcher.find(before or "") if m.label == MARKET
+                 and m.value != market and m.value in kb.destinations()), None)
 
 
 def _ask_approvals_where_filed(kb: KnowledgeBase, reading: _Reading, market: str) -> None:

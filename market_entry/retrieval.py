@@ -129,6 +129,9 @@ class Query:
     # The topic the owner's own words ask about ("…what certification is required?"), when
     # there is one: an entry on it leads unless another is clearly better.
     asked_topic: str | None = None
+    # The market the conversation was about before this message named `market`: entries of
+    # that market that also answer for `market` (Entry.also_for) may answer.
+    conversation_market: str | None = None
 
 
 @dataclass(frozen=True)
@@ -233,7 +236,8 @@ class Retriever:
         """Entries on one topic for a market: its own before Taiwan-side ones, those about the
         owner's products first within each."""
         entries = [e for e in self._entries if e.topic == topic and self.kb.serves(e, market)
-                   and (e.market == market or not self._home_procedure(e))]
+                   and (e.market == market or not self._home_procedure(e))
+                   and market not in e.also_for]
         return sorted(entries, key=lambda e: (e.market != market, not set(products) & set(e.products)))
 
     def search(self, query: Query, matches: Iterable[TermMatch] = (),
@@ -258,6 +262,10 @@ class Retriever:
                     not set(query.certifications) & set(entry.certifications):
                 continue
             if query.market and not self.kb.serves(entry, query.market):
+                continue
+            if query.market and entry.market != query.market and query.market in entry.also_for \
+                    and query.conversation_market != entry.market \
+                    and not self._names_market(query.text, entry.market):
                 continue
             if not entry.applies_where(query.text):
                 continue
@@ -333,7 +341,7 @@ class Retriever:
                 candidates.remove(most)
                 candidates.insert(0, most)
         if query.market and candidates and candidates[0].entry.market != query.market \
-                and not home_side:
+                and query.market not in candidates[0].entry.also_for and not home_side:
             own = next((c for c in candidates if c.entry.market == query.market), None)
             if own is not None and own.score >= settings.own_market_share * candidates[0].score \
                     and own.coverage + settings.own_market_coverage_gap > candidates[0].coverage:
@@ -345,6 +353,15 @@ class Retriever:
                 and candidates[0].coverage == 0:
             threshold += settings.wordless_margin
         return self._decide(candidates, unknown, threshold)
+
+    def _names_market(self, text: str, market: str) -> bool:
+        """Whether `text` names `market` by one of its names or aliases."""
+        pack = self.kb.markets.get(market)
+        if pack is None:
+            return False
+        words = [*pack.names.values(), *(w for group in pack.aliases.values() for w in group)]
+        folded = text.casefold()
+        return any(w.casefold() in folded for w in words if len(w) > 2)
 
     def _home_procedure(self, entry: Entry) -> bool:
         return self._serves_all(entry) and entry.topic not in self.settings.home_topics

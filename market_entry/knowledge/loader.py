@@ -117,6 +117,10 @@ def load_knowledge(root: Path, today: date | None = None) -> KnowledgeBase:
             found = parse_entries(doc, checker, folder.name, vocab, today)
             issues.extend(checker.issues)
             for entry in found:
+                for code in entry.also_for:
+                    if code not in markets or markets[code].serves_all_markets:
+                        issues.append(Issue(entry.file, entry.line, "also_for",
+                                            f"unknown market {code!r}"))
                 if entry.id in seen:
                     issues.append(
                         Issue(entry.file, entry.line, "id",

@@ -113,6 +113,10 @@ class Entry:
     # Where in the market the rule applies, when narrower than the market (France's Triman in
     # the EU pack): the entry answers only questions whose conversation names one of them.
     places: tuple[str, ...] = ()
+    # Other markets whose questions this entry also answers when the conversation is about its
+    # own market too: Mexico's USMCA entry answers "would parts made there enter the US
+    # duty-free?" from an owner planning a plant in Mexico.
+    also_for: tuple[str, ...] = ()
     file: str = ""
     line: int = 0
 
@@ -158,7 +162,7 @@ class KnowledgeBase:
 
     def serves(self, entry: Entry, market: str) -> bool:
         """Whether `entry` may answer a question about `market`."""
-        if entry.market == market:
+        if entry.market == market or market in entry.also_for:
             return True
         pack = self.markets.get(entry.market)
         return pack is not None and pack.serves_all_markets

@@ -356,6 +356,13 @@ def _parse_entry(raw, path, checker: Checker, market: str, vocab: Vocab, today: 
             places.append(place.strip())
         else:
             checker.error(path + ("places", i), f"expected a place name, got {_kind(place)}")
+    also_for = []
+    for i, code in enumerate(checker.items(item, "also_for", path, required=False)):
+        if isinstance(code, str) and code.strip() and code.strip() != market:
+            also_for.append(code.strip())
+        else:
+            checker.error(path + ("also_for", i),
+                          f"expected another market's code, got {code!r}")
     for key in item:
         if key not in _ENTRY_FIELDS:
             checker.error(path + (key,), f"unknown field {key!r}")
@@ -379,6 +386,7 @@ def _parse_entry(raw, path, checker: Checker, market: str, vocab: Vocab, today: 
         checked_by=checked_by,
         review_note=review_note,
         places=tuple(places),
+        also_for=tuple(also_for),
         file=checker.doc.file,
         line=checker.doc.line(path),
     )
@@ -387,7 +395,7 @@ def _parse_entry(raw, path, checker: Checker, market: str, vocab: Vocab, today: 
 _ENTRY_FIELDS = {
     "id", "topic", "title", "questions", "answer", "sources", "checked", "review_by",
     "products", "certifications", "volatile", "status", "notes", "facts", "checked_by",
-    "review_note", "places",
+    "review_note", "places", "also_for",
 }
 
 

@@ -333,6 +333,17 @@ def test_a_question_naming_nothing_that_points_back_is_read_with_the_one_before(
     assert reply.kind == ANSWERED and reply.entry.id == "eu-carbon-esg-cbam"
 
 
+def test_an_entry_of_the_earlier_market_answers_for_the_market_it_also_serves(real):
+    """Mexico's USMCA entry answers a question about entering the US from a plant in Mexico,
+    never a US question in a conversation that is not about Mexico."""
+    earlier = "We're thinking of building a plant in Mexico to supply US carmakers."
+    asked = "Would parts made there enter the US duty-free?"
+    reply = real.respond(asked, "en", Context(market="us", last_question=earlier))
+    assert reply.kind == ANSWERED and reply.entry.id == "mx-tariffs-usmca-assembly-for-us"
+    reply = real.respond(asked, "en", Context(market="us", last_question="We make car parts."))
+    assert reply.entry is None or reply.entry.market != "mx"
+
+
 def test_a_question_that_finds_nothing_alone_is_read_with_the_one_before(real):
     context = Context(market="ph", topic="ip", last_question="我們剛在菲律賓申請商標")
     reply = real.respond("聽說之後還要交什麼使用證明，期限多久？不交會怎樣？", "zh-TW", context)

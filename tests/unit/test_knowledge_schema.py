@@ -61,6 +61,10 @@ def test_missing_field_is_reported_with_file_line_and_field(tmp_path):
         (("2026-11-01", "2027-11-01"), "is in the future"),
         (("review_by: 2027-05-01", "review_by: 2027-05-01\n    places: [東京, 3]"),
          "ip.yml:10: entries[0].places[1]: expected a place name"),
+        (("review_by: 2027-05-01", "review_by: 2027-05-01\n    also_for: [jp]"),
+         "ip.yml:10: entries[0].also_for[0]: expected another market's code"),
+        (("review_by: 2027-05-01", "review_by: 2027-05-01\n    also_for: [atlantis]"),
+         "also_for: unknown market 'atlantis'"),
     ],
 )
 def test_each_mistake_is_named(tmp_path, change, expected):
