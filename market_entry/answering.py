@@ -520,8 +520,14 @@ class Answerer:
                 found[label] for label in (MARKET, PRODUCT, CERTIFICATION)) and \
                 len(r.typed_content) <= SHORT_QUESTION_TERMS:
             # "what law applies?", "要多久" after the privacy answer: a short question that
-            # names nothing stays on the conversation's topic.
+            # names nothing stays on the conversation's topic, and is read with the question
+            # it follows ("我們的品牌想在菲律賓註冊商標" … "要找哪個單位申請？" asks where to file
+            # the trademark, not which Taiwan office helps exporters).
             r.topics = [context.topic]
+            if r.before and not found[TOPIC]:
+                earlier = _retarget(r.before, matcher.find(r.before), kb.markets[market].name(lang))
+                r.question = f"{earlier} {clean}"
+                r.matches = matcher.find(r.question)
         query = Query(
             text=r.question,
             market=market,

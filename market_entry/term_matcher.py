@@ -54,6 +54,15 @@ def _case_sensitive(phrase: str, label: str = "") -> bool:
     return letters.isascii() and letters.isupper() and len(letters) <= limit
 
 
+def _other_number(word: str) -> str | None:
+    """The singular of an English plural product word, or the plural of a singular one."""
+    if not word.isascii() or not word.isalpha() or len(word) < 4:
+        return None
+    if word.endswith("ss") or word.lower().endswith(("ies", "ches", "shes", "xes")):
+        return None
+    return word[:-1] if word.endswith("s") else word + "s"
+
+
 class TermMatcher:
     def __init__(self, patterns: Iterable[TermPattern],
                  outranks: Mapping[str, Collection[str]] | None = None) -> None:
@@ -74,9 +83,15 @@ class TermMatcher:
                     and words[0].isascii() and len(words[0]) >= FUZZY_LABELS[pattern.label]:
                 self._fuzzy.setdefault(words[0].lower(), (pattern.label, pattern.value))
             key = f"{pattern.label}\t{pattern.value}"
-            matcher = self._exact if _case_sensitive(pattern.phrase, pattern.label) \
-                else self._folded
-            matcher.add(key, [Doc(vocab, words=words)])
+            case_sensitive = _case_sensitive(pattern.phrase, pattern.label)
+            matcher = self._exact if case_sensitive else self._folded
+            docs = [Doc(vocab, words=words)]
+            if pattern.label == PRODUCT and not case_sensitive:
+                # "instant noodle" for "instant noodles", "sheet mask" and "sheet masks"
+                other = _other_number(words[-1])
+                if other:
+                    docs.append(Doc(vocab, words=[*words[:-1], other]))
+            matcher.add(key, docs)
             self.size += 1
 
     def find(self, text: str) -> list[TermMatch]:

@@ -33,6 +33,14 @@ def test_short_upper_case_aliases_are_case_sensitive_and_whole_words():
     assert ("market", "eu") in found("a business in europe")
 
 
+def test_three_letter_market_names_match_in_lower_case_and_products_in_either_number():
+    assert ("market", "us") in found("what cert need to sell in usa")
+    assert ("market", "ae") in found("shipping to uae next month")
+    assert ("certification", "eta") not in found("what is the eta of the shipment")
+    assert ("product", "food") in found("export instant noodle to manila")
+    assert ("product", "food") in found("our cookie and cracker line")
+
+
 def test_english_matching_ignores_case_for_longer_words():
     assert {("market", "jp"), ("certification", "pse")} <= found("PSE mark for JAPAN")
 
