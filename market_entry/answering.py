@@ -62,9 +62,14 @@ TAIWAN_SIDE_MARGIN = 1.15
 TAIWAN_SIDE_MIN_COVERAGE = 0.3    # lexical ranking only
 TAIWAN_SIDE_MIN_HYBRID = 0.5      # hybrid ranking (dev split: right answers 0.6+, strays ~0.4)
 
-# Share of the retrieval threshold a Taiwan-side entry needs when the owner says the question is
-# about the Taiwan side.
+# Share of the retrieval threshold a Taiwan-side entry needs when the owner asks about the
+# paperwork to export from Taiwan.
 HOME_SIDE_SHARE = 0.8
+_EXPORT_PAPERWORK_AT_HOME = re.compile(
+    r"(?:出口前|出口之前|自己出口|要出口|第一次出口|開始出口|準備出口)[^。？?]{0,16}"
+    r"(?:登記|register|申請|許可)|\bregister\w*\b[^.?!]{0,25}\bbefore (?:we |our first )?"
+    r"(?:export|ship)|\bexporter registration\b|\bexport (?:permit|licen[cs]e)s?\b",
+    re.IGNORECASE)
 
 # Topics most owners ask about first; used to order suggestion buttons.
 SUGGESTED_TOPICS = (
@@ -710,10 +715,11 @@ class Answerer:
         named_terms = tuple(dict.fromkeys(m.value for m in matches if m.label == CERTIFICATION))
         result = self._search(retriever, Query(text=question, taiwan_side_only=True,
                                                certifications=named_terms), matches)
-        if result.decision != ANSWER and about_home_side(question) and result.best is not None \
-                and result.best.score >= HOME_SIDE_SHARE * result.threshold:
-            # The owner says it is about Taiwan's side ("出口前要先去 register 什麼嗎"): no other
-            # pack could answer, so a weaker match of Taiwan's own entries is enough.
+        if result.decision != ANSWER and _EXPORT_PAPERWORK_AT_HOME.search(question) and \
+                result.best is not None and result.best.score >= HOME_SIDE_SHARE * result.threshold:
+            # The owner asks about the paperwork to export from Taiwan ("出口前要先去 register
+            # 什麼嗎"): no other pack could answer, so a weaker match of Taiwan's own entries is
+            # enough. (Only then: "台灣這邊" alone says where, not that it is about trade.)
             result = replace(result, decision=ANSWER)
         if result.decision != ANSWER:
             return None
@@ -743,8 +749,11 @@ class Answerer:
         # A programme Taiwan runs ("trade show subsidy", 中小企業認定標準) named in the
         # question says where the answer is, however long the question around it.
         # So does a question that says it is about the Taiwan side ("在台灣這邊要注意什麼").
-        names_programme = about_home_side(question) or \
-            bool(_ASKS_OUR_GOVERNMENT.search(question)) or any(
+        # (our government's help, asked about trade: "any government service" alone could be
+        # about anything)
+        names_programme = about_home_side(question) or (
+            bool(_ASKS_OUR_GOVERNMENT.search(question)) and bool(self._words.trade.search(question))
+        ) or any(
             m.label == CERTIFICATION and _taiwan_programme(kb, m.value) for m in matches)
         if on_topic and best.entry.topic not in self.settings.market_free_topics and not names_programme:
             # A region named with a rule's topic ("新興市場的食品規定") asks that region's rules,
