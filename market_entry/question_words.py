@@ -20,6 +20,7 @@ class QuestionWords:
     broad: frozenset[str]            # casefolded: a topic word too general to name the topic
     company_setup: re.Pattern[str]
     trade: re.Pattern[str]
+    not_our_job: re.Pattern[str]     # a request that is not about entering a market at all
 
     @classmethod
     def of(cls, kb: KnowledgeBase) -> QuestionWords:
@@ -32,11 +33,12 @@ class QuestionWords:
             broad=frozenset(w.casefold() for w in words("broad")),
             company_setup=word_pattern(words("company_setup")),
             trade=word_pattern(words("trade")),
+            not_our_job=word_pattern(words("not_our_job")),
         )
 
     @classmethod
     def none(cls) -> QuestionWords:
-        return cls(frozenset(), frozenset(), word_pattern(()), word_pattern(()))
+        return cls(frozenset(), frozenset(), word_pattern(()), word_pattern(()), word_pattern(()))
 
     def is_setting(self, word: str) -> bool:
         return word.strip().casefold() in self.setting

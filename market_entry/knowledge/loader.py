@@ -24,7 +24,7 @@ from market_entry.yaml_source import Located, YamlSyntaxError, load_located
 
 MARKET_FILE = "market.yml"
 QUESTION_WORDS_FILE = "question_words.yml"
-QUESTION_WORD_IDS = frozenset({"setting", "broad", "company_setup", "trade"})
+QUESTION_WORD_IDS = frozenset({"setting", "broad", "company_setup", "trade", "not_our_job"})
 
 
 class KnowledgeError(Exception):

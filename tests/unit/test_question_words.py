@@ -25,6 +25,8 @@ def test_the_real_words_load():
     assert not words.is_setting("認證")
     assert words.trade.search("想出口到越南") and not words.trade.search("明天會下雨嗎")
     assert words.company_setup.search("我們要在吉隆坡設子公司")
+    assert words.not_our_job.search("幫我寫一首詩") and words.not_our_job.search("what's the weather today")
+    assert not words.not_our_job.search("weather resistant outdoor furniture to the EU")
 
 
 def test_a_word_staff_add_is_used(tmp_path):
