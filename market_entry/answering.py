@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from market_entry.english_words import corrected
 from market_entry.gazetteer import (
     CERTIFICATION,
     MARKET,
@@ -51,6 +52,7 @@ UNCOVERED_MARKET = "uncovered_market"
 MARKET_SELECTED = "market_selected"
 UNAVAILABLE = "unavailable"
 UNCLEAR = "unclear"
+OUT_OF_SCOPE = "out_of_scope"
 UNCLEAR_SHARE = 0.5
 
 MAX_TOPIC_CHOICES = 6
@@ -277,7 +279,13 @@ class Answerer:
                 return self._answer(kb, entry, lang, None)
 
         reading = self._read(text, entities, context, retriever, matcher)
-        market = self._choose_market(kb, retriever, reading, context, lang)
+        if reading.as_typed and (self._words.not_our_job.search(reading.as_typed)
+                                 or _TRANSLATE_FOR_ME.search(reading.as_typed)):
+            # "那可以順便幫我寫一首關於鳳梨酥的短詩嗎" after a Japan question, "老闆個人海外所得
+            # 要申報最低稅負嗎": not a market-entry question, whatever market or product it
+            # names; declined, and the conversation's market is kept for the next question.
+            return Reply(OUT_OF_SCOPE, say("answer.out_of_scope", lang), self._base_buttons(lang))
+        market = self._choose_market(kb, retriever, matcher, reading, context, lang)
         if isinstance(market, Reply):
             return market
         if not reading.content and not reading.topics and not reading.question:
@@ -290,6 +298,7 @@ class Answerer:
             self._reread_for_market(kb, matcher, reading, market, lang)
         self._add_conversation(kb, reading, context)
         _ask_approvals_where_filed(kb, reading, market)
+        _ask_registration_of_approvals(kb, reading, market)
 
         specifics = retriever.content_terms(Query(reading.question), reading.matches,
                                             leave_out=(MARKET, TOPIC))
@@ -323,7 +332,7 @@ class Answerer:
               retriever: Retriever, matcher: TermMatcher) -> _Reading:
         """What the message names and asks, before the market is chosen."""
         is_payload = text.strip().startswith("/")
-        clean = "" if is_payload else without_negated_features(normalise(text))
+        clean = "" if is_payload else without_negated_features(corrected(normalise(text)))
         matches = matcher.find(clean) if clean else []
         as_typed = clean
         reported = without_reporter(clean) if clean else clean
@@ -370,8 +379,8 @@ class Answerer:
         )
 
     # -- choosing the market -------------------------------------------------------------------
-    def _choose_market(self, kb: KnowledgeBase, retriever: Retriever, reading: _Reading,
-                       context: Context, lang: str) -> str | Reply | None:
+    def _choose_market(self, kb: KnowledgeBase, retriever: Retriever, matcher: TermMatcher,
+                       reading: _Reading, context: Context, lang: str) -> str | Reply | None:
         """The market the question is about, None when nothing says, or the reply when the
         owner named a place we have no single pack for (a region, another country).
 
@@ -382,6 +391,12 @@ class Answerer:
         market = _destination([m for m in matches if m.label == MARKET
                                and m.value in kb.destinations()], clean) or next(
             (m for m in markets if m in kb.destinations()), None)
+        asked = _destination([m for m in matches if m.label == MARKET
+                              and m.value not in kb.groups], clean) if market else None
+        if asked is not None and asked not in kb.destinations():
+            # "瑞士不是歐盟吧？CE的產品可以直接賣到瑞士嗎", "之前主要賣美國，現在加拿大的超市
+            # 想進貨": the place asked about has no pack, whatever covered market frames it.
+            return self._uncovered(kb, asked, lang, clean)
         if market is None and markets and markets[0] in kb.groups:
             # "中東電商要上哪個平台": a region with one pack is that pack
             members = kb.groups[markets[0]].markets
@@ -396,6 +411,12 @@ class Answerer:
                 return self._ask_group(kb, first, clean or context.pending_question, lang)
             return self._uncovered(kb, first, lang, clean)
         market = market or (context.market if context.market in kb.destinations() else None)
+        if market is None and reading.clean and _POINTS_THERE.search(reading.clean):
+            # "我們想去挪威賣露營用品" … "他們也是用CE嗎": still the place without a pack, not
+            # the market CE belongs to.
+            place = _uncovered_before(kb, matcher, context)
+            if place is not None:
+                return self._uncovered(kb, place, lang, context.last_question or "")
         return market or _single_market_for(kb, reading.certifications)
 
     def _reply_without_market(self, kb: KnowledgeBase, retriever: Retriever,
@@ -425,6 +446,11 @@ class Answerer:
             # trade question): asking "which market?" would be absurd.
             return Reply(UNCLEAR, say("fallback.rephrase_no_suggestion", lang),
                          self._base_buttons(lang))
+        place = _uncovered_before(kb, matcher, context)
+        if place is not None:
+            # "我們是做機能布料的 想拓展韓國市場" … "那邊要什麼認證": the place the owner just
+            # named has no pack; asking "which market?" would forget it.
+            return self._uncovered(kb, place, lang, context.last_question or "")
         return self._ask_market(kb, clean, lang)
 
     # -- what the conversation adds ------------------------------------------------------------
@@ -871,7 +897,9 @@ class Answerer:
         covered = separator.join(m.name(lang) for m in kb.destinations().values())
         text = say("answer.uncovered_market", lang, market=kb.place_name(code, lang), covered=covered)
         buttons = [Button(say("button.officer", lang), payload("request_human"))]
-        return Reply(UNCOVERED_MARKET, text, buttons, slots={"market": None}, market=code)
+        # (the question is kept, so "那邊要什麼認證" next still means that place)
+        return Reply(UNCOVERED_MARKET, text, buttons,
+                     slots={"market": None, "last_question": question[-200:] or None}, market=code)
 
     def _ask_market(self, kb, question: str, lang: str) -> Reply:
         buttons = [Button(m.name(lang), payload("inform_market", market=code))
@@ -1012,13 +1040,30 @@ def _values(matches: list[TermMatch]) -> dict[str, list[str]]:
 
 _TO = re.compile(r"(?:到|去|往|進|銷往|賣到|出口到|輸出到|\bto|\binto|\bfor)\s*$", re.IGNORECASE)
 _FROM = re.compile(r"(?:從|由|在|\bfrom|\bin)\s*$", re.IGNORECASE)
+# Words that point at a place named before ("那邊要什麼認證", "他們也是用CE嗎").
+_POINTS_THERE = re.compile(r"那邊|那裡|那里|當地|他們|\b(?:there|they|their)\b", re.IGNORECASE)
+# A place the owner sells to already or sold to before, said as the background of the question.
+_BEFORE_NOW = re.compile(r"之前|原本|以前|已經|一直|本來|過去|目前都|\b(?:already|used to|previously)\b",
+                         re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[，。,;；!！?？\n]")
+CLAUSE_LOOKBACK = 20   # characters before a place searched for what frames it
+
+
+def _clause_before(text: str, start: int) -> str:
+    """The words before `start` in its own clause (at most CLAUSE_LOOKBACK characters)."""
+    before = text[max(0, start - CLAUSE_LOOKBACK):start]
+    return _CLAUSE_END.split(before)[-1]
 
 
 def _destination(matches: list[TermMatch], text: str) -> str | None:
-    """With several covered markets named ("we have a factory in Thailand; can we ship from
-    Thailand to India…"), the one goods go to: named after "to/到", not after "from/在"."""
+    """With several places named ("we have a factory in Thailand; can we ship from
+    Thailand to India…"), the one goods go to: named after "to/到", not after "from/在", and
+    not the one the owner already sells to ("之前主要賣美國，現在有加拿大的超市想進貨")."""
     if len({m.value for m in matches}) < 2:
         return None
+    now = [m for m in matches if not _BEFORE_NOW.search(_clause_before(text, m.start))]
+    if now and len({m.value for m in now}) == 1:
+        return now[0].value
     to = [m for m in matches if _TO.search(text[max(0, m.start - 6):m.start])]
     if to:
         return to[-1].value
@@ -1085,6 +1130,7 @@ _ASKS_OUR_GOVERNMENT = re.compile(
 # Where a pack files the approvals of products it has no certification entry for.
 CERTIFICATION_TOPIC = "certification"
 APPROVALS_TOPIC = "regulated_import"
+CHANNELS_TOPIC = "channels"
 # A tax named without saying which ("那稅呢 進口要繳哪些", "is there any tax"): one of the three.
 _TAX_WORD = re.compile(r"稅|\btax(es)?\b", re.IGNORECASE)
 _IMPORT_WORD = re.compile(r"進口|进口|輸入|\bimport", re.IGNORECASE)
@@ -1198,6 +1244,17 @@ def _earlier_market(kb: KnowledgeBase, matcher: TermMatcher, context: Context,
                  and m.value != market and m.value in kb.destinations()), None)
 
 
+def _uncovered_before(kb: KnowledgeBase, matcher: TermMatcher, context: Context) -> str | None:
+    """The place without a pack the question before named, when the conversation is on no
+    covered market (the reply to it said it is not covered)."""
+    if context.market or not context.last_question:
+        return None
+    places = [m.value for m in matcher.find(context.last_question) if m.label == MARKET]
+    if not places or any(p in kb.destinations() or p in kb.groups for p in places):
+        return None
+    return places[-1]
+
+
 def _ask_approvals_where_filed(kb: KnowledgeBase, reading: _Reading, market: str) -> None:
     """"茶葉出口歐盟要什麼認證", "snacks to Japan, what certification needed?": for food,
     cosmetics or medical devices the approvals an owner calls certification are the import
@@ -1224,6 +1281,36 @@ def _ask_approvals_where_filed(kb: KnowledgeBase, reading: _Reading, market: str
         APPROVALS_TOPIC if t == CERTIFICATION_TOPIC else t for t in reading.topics))
     if reading.asked_topic == CERTIFICATION_TOPIC:
         reading.asked_topic = APPROVALS_TOPIC
+
+
+# "幫我把我們的產品說明書翻成德文": a translation asked of us (not "成分表要翻成日文嗎", a
+# labelling question; the plain request words live in question_words.yml, not_our_job).
+_TRANSLATE_FOR_ME = re.compile(r"(?:幫我|幫忙|替我|你)把[^。？?！!，,]{1,15}翻(?:成|譯成|譯)")
+# "我們工廠這邊要先跟美國哪個單位登記", "要先在歐盟系統通報才能賣，是要通報到哪裡": where to
+# register or notify (for food, cosmetics or medical goods, the import rules).
+_ASKS_WHERE_TO_REGISTER = re.compile(
+    r"(?:哪個|哪一個|哪些|什麼)(?:政府)?(?:單位|機關|機構|部門|系統)[^。？?]{0,8}(?:登記|註冊|登錄|通報|備案)|"
+    r"(?:登記|登錄|通報|備案)(?:到|在|去)?哪|要(?:先)?(?:在[^。，,？?]{0,8})?(?:登錄|通報|備案)|"
+    r"register (?:with|at|to) (?:which|what)|"
+    r"(?:which|what) (?:agency|authority|government office)[^.?!]{0,30}regist", re.IGNORECASE)
+
+
+def _ask_registration_of_approvals(kb: KnowledgeBase, reading: _Reading, market: str) -> None:
+    """Where a food, cosmetics or medical product is registered or notified is asked of the
+    market's import rules, not of the distributor or marketplace the owner mentions around it
+    ("義大利有經銷商有興趣，但他說要先在歐盟系統通報才能賣，是要通報到哪裡？")."""
+    if reading.certifications or reading.asked_topic not in (None, CHANNELS_TOPIC) or \
+            not _ASKS_WHERE_TO_REGISTER.search(reading.clean):
+        return
+    families = {kb.products[p].family_id for p in reading.products if p in kb.products}
+    if not families or not any(
+            e.topic == APPROVALS_TOPIC and e.market == market and any(
+                p in kb.products and kb.products[p].family_id in families for p in e.products)
+            for e in kb.published_entries(market)):
+        return
+    reading.topics = [APPROVALS_TOPIC, *(t for t in reading.topics
+                                         if t not in (APPROVALS_TOPIC, CHANNELS_TOPIC))]
+    reading.asked_topic = APPROVALS_TOPIC
 
 
 def _product_matters(kb: KnowledgeBase, market: str, topic: str | None, product: str) -> bool:

@@ -31,7 +31,8 @@ _MISSPELLING = {
     "regualtions": "regulations", "tarrif": "tariff", "tarrifs": "tariffs", "tarif": "tariff",
     "shiping": "shipping", "shippment": "shipment", "pakage": "package", "packge": "package",
     "pakages": "packages", "packges": "packages", "lable": "label", "lables": "labels",
-    "cosmatic": "cosmetic", "cosmatics": "cosmetics",
+    "cosmatic": "cosmetic", "cosmatics": "cosmetics", "orgin": "origin", "orign": "origin",
+    "cerfitication": "certification", "declaraton": "declaration", "decleration": "declaration",
     "electornic": "electronic", "electornics": "electronics", "elecronic": "electronic",
     "trademak": "trademark", "trade-mark": "trademark", "patant": "patent",
     "paymant": "payment", "invioce": "invoice", "subsidary": "subsidiary",
@@ -48,6 +49,15 @@ _SUFFIXES = ("ings", "ing", "ers", "er", "ies", "ed", "es", "s")
 _MIN_STEM = 4
 _LATIN = re.compile(r"^[a-z]+$")
 _EDGE_PUNCTUATION = ".,;:!?'\"()[]"
+
+
+_ENGLISH_WORD = re.compile(r"[A-Za-z]+")
+
+
+def corrected(text: str) -> str:
+    """`text` with the misspellings owners often type put right, so a term written wrong is
+    still named ("certificate of orgin" is the certificate of origin)."""
+    return _ENGLISH_WORD.sub(lambda m: _MISSPELLING.get(m.group(0).lower(), m.group(0)), text)
 
 
 def fold(word: str) -> str:

@@ -125,6 +125,20 @@ _ASKS_TO_ERASE = re.compile(
     r"\b(?:delete|erase|remove|forget|withdraw|wipe)\b", re.IGNORECASE)
 
 
+_SENTENCE_END = re.compile(r"[。？?！!\n]")
+_ASIDE = re.compile(r"[（(][^）)]*[）)]")
+
+
+def _asks_for_an_organisation(said: str) -> bool:
+    """Who could help, with no event named in that sentence: "有沒有什麼單位可以幫忙介紹國外
+    買主？我們自己跑展覽成本太高了" asks for TAITRA, and so does "有没有机构做商务配对（采购洽谈会
+    之类的）" (an aside is an example, not the request)."""
+    for sentence in _SENTENCE_END.split(said):
+        if _ASKS_FOR_AN_ORGANISATION.search(sentence):
+            return not _NAMES_AN_EVENT.search(_ASIDE.sub(" ", sentence))
+    return False
+
+
 def asks_for_a_person(text: str) -> bool:
     return bool(_ASKS_FOR_A_PERSON.search(normalise(text)))
 
@@ -141,8 +155,7 @@ def reconsidered_intent(intent: str, confidence: float, entity_labels: Iterable[
         return QUESTION_INTENT
     if intent in _EVIDENCE and text and not _EVIDENCE[intent].search(normalise(text)):
         return QUESTION_INTENT
-    if intent == EVENTS_INTENT and text and _ASKS_FOR_AN_ORGANISATION.search(normalise(text)) \
-            and not _NAMES_AN_EVENT.search(normalise(text)):
+    if intent == EVENTS_INTENT and text and _asks_for_an_organisation(normalise(text)):
         return QUESTION_INTENT
     labels = set(entity_labels) & KNOWLEDGE_LABELS
     if not labels:

@@ -10,6 +10,7 @@ from market_entry.answering import (
     CHOICES,
     MARKET_SELECTED,
     NOT_COVERED_REPLY,
+    OUT_OF_SCOPE,
     UNAVAILABLE,
     UNCLEAR,
     UNCOVERED_MARKET,
@@ -426,7 +427,7 @@ def test_without_a_market_a_destination_rule_is_not_answered_by_a_procedure_at_h
 
 def test_a_product_alone_does_not_make_small_talk_a_trade_question(real):
     for text in ("明天台中会下雨吗？我要决定要不要晒茶叶", "幫我寫一首關於南投高山茶的七言絕句，要押韻"):
-        assert real.respond(text, "zh-TW", Context()).kind == UNCLEAR, text
+        assert real.respond(text, "zh-TW", Context()).kind in (UNCLEAR, OUT_OF_SCOPE), text
     assert real.respond("我們做茶葉的", "zh-TW", Context()).kind == ASK_MARKET
 
 
@@ -476,3 +477,60 @@ def test_a_follow_up_naming_the_market_reads_the_question_waiting_for_it(real):
         product="pet_products", pending_question=first.slots["pending_question"]))
     assert reply.kind == ANSWERED and reply.entry.id == "jp-regulated-import-pet-food"
 
+
+
+def test_a_request_that_is_not_ours_is_declined_whatever_it_names(real):
+    """A poem for the package after a Japan food question, the owner's own income tax, a
+    translation: declined, never answered with the conversation's food labelling."""
+    japan = Context(market="jp", topic="regulated_import", last_question="日本進口食品要符合什麼規定")
+    for text, context in (("那可以順便幫我寫一首關於鳳梨酥的短詩嗎？放在包裝上當文案", japan),
+                          ("老闆個人海外所得超過100萬 要申報最低稅負嗎", Context()),
+                          ("帮我把这段翻成日文：本产品采用台湾高山茶", Context()),
+                          ("好。那你可以幫我把我們的產品說明書翻成德文嗎？", Context(market="eu")),
+                          ("Can you translate this manual to German for our EU customers?",
+                           Context(market="eu"))):
+        reply = real.respond(text, "en" if text.isascii() else "zh-TW", context)
+        assert reply.kind == OUT_OF_SCOPE and reply.entry is None, text
+        assert "market" not in reply.slots   # the conversation's market stays for what comes next
+    # the same words inside a market-entry question are the owner's
+    for text in ("標籤要翻譯成日文嗎", "是否要把成分表翻譯成日文", "印尼小包裹有免稅額嗎", "歐盟的電池護照什麼時候開始要？",
+                 "攤位費跟機票好貴喔 政府有補助嗎", "日本天氣冷 電暖器要什麼認證"):
+        assert real.respond(text, "zh-TW", Context()).kind != OUT_OF_SCOPE, text
+
+
+def test_the_place_asked_about_is_not_the_covered_one_that_frames_it(real):
+    """A covered market named as background (sold to before, compared with) does not make a
+    question about a place without a pack answerable from that market's pack."""
+    for text in ("瑞士不是歐盟吧？我們已經有CE的產品可以直接賣到瑞士嗎？",
+                 "我們之前主要賣美國，現在有加拿大多倫多的超市想進貨，需要什麼進口許可？",
+                 "our factory in vietnam, want to export to UK, what certification"):
+        reply = real.respond(text, "en" if text.isascii() else "zh-TW", Context())
+        assert reply.kind == UNCOVERED_MARKET and reply.entry is None, text
+    # two covered markets: the one the owner moves on to
+    reply = real.respond("我們已經在賣美國了，想再拓展日本，電器要什麼認證", "zh-TW", Context())
+    assert reply.kind == ANSWERED and reply.entry.market == "jp"
+
+
+def test_a_place_without_a_pack_is_remembered_for_the_next_question(real):
+    first = real.respond("我們是做機能布料的 想拓展韓國市場", "zh-TW", Context())
+    assert first.kind == UNCOVERED_MARKET
+    context = Context(**{k: v for k, v in first.slots.items() if k in ("market", "last_question")})
+    for text in ("那邊要什麼認證", "他們也是用CE嗎"):
+        reply = real.respond(text, "zh-TW", context)
+        assert reply.kind == UNCOVERED_MARKET and "韓國" in reply.text, text
+    # a covered market named next is answered, the earlier question re-read for it
+    assert real.respond("那日本呢", "zh-TW", Context(
+        last_question="韓國電器要什麼認證")).entry.market == "jp"
+    # and Taiwan's own programmes need no market
+    assert real.respond("參展有補助嗎", "zh-TW", context).kind == ANSWERED
+
+
+def test_where_to_register_a_regulated_product_is_asked_of_the_import_rules(real):
+    """The distributor or marketplace around the question is its setting: where cosmetics are
+    notified or registered is the import rules' answer."""
+    reply = real.respond("義大利有經銷商有興趣，但他說要先在歐盟系統通報才能賣，是要通報到哪裡？", "zh-TW",
+                         Context(market="eu", product="cosmetics",
+                                 last_question="我們有一系列天然成分的保養品，想賣到歐洲。"))
+    assert reply.kind == ANSWERED and "CPNP" in reply.text
+    reply = real.respond("想上美國Amazon賣。聽說美國化妝品最近有新法規要登錄，是什麼？", "zh-TW", Context())
+    assert reply.kind == ANSWERED and "MoCRA" in reply.text

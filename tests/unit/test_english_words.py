@@ -19,3 +19,10 @@ def test_misspellings_owners_type_fast_meet_the_word_meant():
                          ("registeration", "registration"), ("certifcate", "certificates"),
                          ("tarrifs", "tariff"), ("custmer", "customers")]:
         assert fold(typed) == fold(meant), (typed, meant)
+
+
+def test_common_misspellings_are_put_right_before_terms_are_looked_up():
+    from market_entry.english_words import corrected
+
+    assert corrected("where to apply certificate of orgin?") == "where to apply certificate of origin?"
+    assert corrected("Goverment help 輸出保險") == "government help 輸出保險"

@@ -93,7 +93,10 @@ def test_forms_and_small_talk_need_their_own_words():
             # ("expo" inside "export" is no event)
             ("ask_events", "which taiwan stocks will go up? we have extra cash from export orders"),
             # (who helps with matching is TAITRA's service, not the events list)
-            ("ask_events", "有沒有單位可以幫忙媒合國外buyer啊 我們做螺絲螺帽的")):
+            ("ask_events", "有沒有單位可以幫忙媒合國外buyer啊 我們做螺絲螺帽的"),
+            # (shows named in another sentence, or as an example, are not what is asked)
+            ("ask_events", "有沒有什麼單位可以幫忙介紹國外買主？我們自己跑展覽成本太高了"),
+            ("ask_events", "台湾有没有机构做商务配对（采购洽谈会之类的）？")):
         assert reconsidered_intent(intent, 0.97, [], text) == QUESTION_INTENT, text
     for intent, text in (("screen_eligibility", "我們夠格參加日本的洽談會嗎"),
                          ("screen_eligibility", "do we qualify for this trade show"),
