@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -367,7 +368,7 @@ class Answerer:
             certifications=found[CERTIFICATION],
             content=content,
             typed_content=typed_content,
-            question=clean if content
+            question=clean if content and not _asks_the_same_there(clean, content, found)
             else (context.pending_question or context.last_question or ""),
             before=before,
             # (or names nothing and points back: "why? is this new rule? what we need to do"
@@ -466,9 +467,11 @@ class Answerer:
         matches = [m for m in named if m.label != CERTIFICATION or _used_in(kb, m.value, market)]
         found = _values(matches)
         reading.question, reading.matches = question, matches
-        reading.topics = reading.topics or found[TOPIC] or (
-            ["certification"] if any(m.label == CERTIFICATION for m in named)
-            and "certification" in kb.topics else [])
+        # (GDPR asked again for Thailand asks Thailand's data protection rules, before the
+        # e-commerce the question was set in)
+        reading.topics = reading.topics or list(dict.fromkeys([
+            *(_topic_of_certification(kb, m.value) for m in named if m.label == CERTIFICATION
+              and _topic_of_certification(kb, m.value) in kb.topics), *found[TOPIC]]))
         reading.products = reading.products or found[PRODUCT]
         reading.certifications = reading.certifications or found[CERTIFICATION]
 
@@ -477,7 +480,12 @@ class Answerer:
         clean = reading.clean
         if not reading.products and context.product:
             reading.products = [context.product]
-        if not reading.topics and not reading.question and context.topic:
+        if not reading.topics and context.topic and (not reading.question or (
+                reading.found[MARKET] and not reading.certifications
+                and len(set(reading.typed_content)) <= SHORT_QUESTION_TERMS)):
+            # (or a short question of its own about another market, naming no topic: "we got
+            # trademark in taiwan already" … "for europe need to register in each country one
+            # by one??")
             reading.topics = [context.topic]
         if not reading.topics and (is_tax_only(clean) or _TAX_WORD.search(clean)):
             # "那稅呢", "稅怎麼算": a tax of whichever kind the conversation is about — company
@@ -1045,6 +1053,7 @@ _POINTS_THERE = re.compile(r"那邊|那裡|那里|當地|他們|\b(?:there|they|
 # A place the owner sells to already or sold to before, said as the background of the question.
 _BEFORE_NOW = re.compile(r"之前|原本|以前|已經|一直|本來|過去|目前都|\b(?:already|used to|previously)\b",
                          re.IGNORECASE)
+_SOLD_THERE_BEFORE = re.compile(r"(?:那邊|市場|這邊)?(?:已經|一直|之前|本來|原本|早就|都有)")
 _CLAUSE_END = re.compile(r"[，。,;；!！?？\n]")
 CLAUSE_LOOKBACK = 20   # characters before a place searched for what frames it
 
@@ -1061,7 +1070,13 @@ def _destination(matches: list[TermMatch], text: str) -> str | None:
     not the one the owner already sells to ("之前主要賣美國，現在有加拿大的超市想進貨")."""
     if len({m.value for m in matches}) < 2:
         return None
-    now = [m for m in matches if not _BEFORE_NOW.search(_clause_before(text, m.start))]
+    # the one named where the owner asks ("歐洲已經賣了一陣子…請問美國電動自行車要符合哪些標準？")
+    asking = {m.value for start, end in _question_clauses(text) for m in matches
+              if start <= m.start < end and not _FROM.search(text[max(0, m.start - 6):m.start])}
+    if len(asking) == 1:
+        return asking.pop()
+    now = [m for m in matches if not _BEFORE_NOW.search(_clause_before(text, m.start))
+           and not _SOLD_THERE_BEFORE.match(text, m.end)]
     if now and len({m.value for m in now}) == 1:
         return now[0].value
     to = [m for m in matches if _TO.search(text[max(0, m.start - 6):m.start])]
@@ -1229,6 +1244,13 @@ def _retarget(text: str, matches: list[TermMatch], market_name: str) -> str:
     return text
 
 
+def _topic_of_certification(kb: KnowledgeBase, certification: str) -> str:
+    """The kind of rule a certification or law is (GDPR: data protection; PSE: certification):
+    the topic most entries naming it are filed under."""
+    topics = Counter(e.topic for e in kb.published_entries() if certification in e.certifications)
+    return topics.most_common(1)[0][0] if topics else "certification"
+
+
 def _used_in(kb: KnowledgeBase, certification: str, market: str) -> bool:
     """Whether any entry serving `market` names this certification."""
     return any(certification in e.certifications for e in kb.published_entries(market))
@@ -1242,6 +1264,18 @@ def _earlier_market(kb: KnowledgeBase, matcher: TermMatcher, context: Context,
     before = context.last_question or context.pending_question
     return next((m.value for m in matcher.find(before or "") if m.label == MARKET
                  and m.value != market and m.value in kb.destinations()), None)
+
+
+# "泰國也有類似的法律嗎", "does vietnam have the same law?": the question before, asked of the
+# market named now (its only words are a word for a law and one for sameness).
+_ASKS_THE_SAME = re.compile(r"類似|一樣|同樣|相同|也有|也要|也是|\b(?:similar|same|also|too)\b",
+                            re.IGNORECASE)
+_WORDS_FOR_A_LAW = frozenset({"法律", "法規", "法令", "規則", "law", "laws", "act"})
+
+
+def _asks_the_same_there(clean: str, content: list[str], found: dict[str, list[str]]) -> bool:
+    return bool(found[MARKET]) and set(content) <= _WORDS_FOR_A_LAW and \
+        bool(_ASKS_THE_SAME.search(clean))
 
 
 def _uncovered_before(kb: KnowledgeBase, matcher: TermMatcher, context: Context) -> str | None:
@@ -1291,8 +1325,12 @@ _TRANSLATE_FOR_ME = re.compile(r"(?:幫我|幫忙|替我|你)把[^。？?！!，
 _ASKS_WHERE_TO_REGISTER = re.compile(
     r"(?:哪個|哪一個|哪些|什麼)(?:政府)?(?:單位|機關|機構|部門|系統)[^。？?]{0,8}(?:登記|註冊|登錄|通報|備案)|"
     r"(?:登記|登錄|通報|備案)(?:到|在|去)?哪|要(?:先)?(?:在[^。，,？?]{0,8})?(?:登錄|通報|備案)|"
-    r"register (?:with|at|to) (?:which|what)|"
-    r"(?:which|what) (?:agency|authority|government office)[^.?!]{0,30}regist", re.IGNORECASE)
+    r"\bregister (?:with|at|to) (?:which|what)\b|\bregister (?:the|our|each|every) products?\b|"
+    r"\b(?:which|what) (?:agency|authority|government office)\b[^.?!]{0,30}\bregist|"
+    # (or what must be done before it may be sold: "what we need do before we can put it on
+    # market", "要先做什麼才能賣")
+    r"\bbefore (?:we |i )?(?:can |could )?(?:sell|put (?:it |them )?on (?:the )?market)|"
+    r"才能(?:賣|上架|上市|販售|銷售)|(?:上市|上架|販售)前(?:要|需要|得)", re.IGNORECASE)
 
 
 def _ask_registration_of_approvals(kb: KnowledgeBase, reading: _Reading, market: str) -> None:

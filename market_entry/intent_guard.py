@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from market_entry.english_words import corrected
 from market_entry.normalise import normalise
 
 QUESTION_INTENT = "ask_market_question"
@@ -51,7 +52,7 @@ _WHICH_EVENTS = re.compile(
 # events, unless an event is named.
 _ASKS_FOR_AN_ORGANISATION = re.compile(
     r"有沒有(?:什麼)?(?:單位|機構|組織|窗口)|哪(?:個|些)(?:單位|機構|組織|窗口)|什麼(?:單位|機構|組織)|"
-    r"誰可以幫|\b(?:which|any|what) (?:organi[sz]ations?|agenc(?:y|ies)|institutions?)\b|"
+    r"誰可以幫|\b(?:which|any|what)(?: \w+)? (?:organi[sz]ations?|agenc(?:y|ies)|institutions?)\b|"
     r"\bwho can help\b", re.IGNORECASE)
 _NAMES_AN_EVENT = re.compile(
     r"展|活動|洽談會|說明會|研討會|拓銷團|商機會|\b(?:expos?|fairs?|(?:trade)?shows?|exhibitions?|"
@@ -68,7 +69,7 @@ _ASKS_FOR_A_PERSON = re.compile(
     r"(?<!不要)(?<!不用)(?<!不必)(?<!不想)(?<!不需要)"
     r"(?:轉|轉給|轉接|轉到|找|聯絡|聯繫)(?:一位|一個|個|你們的?|貴單位的?)?"
     r"(?:真人|真的人|專人|人工|客服人員|(?:貿易|經貿)?專員)|"
-    r"(?:跟|和|與)(?:一位|你們的?)?(?:真人|專人|(?:貿易|經貿)?專員)(?:談|聊|說|討論|確認|聯絡)|"
+    r"(?:跟|和|與)(?:一位|你們的?)?(?:真人|專人|(?:貿易|經貿)?專員)(?:談|聊|說|討論|確認|聯絡|約)|"
     r"(?<!don't )(?<!not )(?<!no need to )\b(?:talk|speak|chat)\s+(?:to|with)\s+"
     r"(?:a |an |one of your |your |some )?(?:real |human |actual )?"
     r"(?:person|humans?|people|officers?|trade officers?|staff|agents?|someone)\b|"
@@ -129,6 +130,16 @@ _SENTENCE_END = re.compile(r"[。？?！!\n]")
 _ASIDE = re.compile(r"[（(][^）)]*[）)]")
 
 
+# "那有沒有印度的展可以先去看看市場", "any exhibition in Dubai for solar inverter?": the list of
+# events, although the model read a market question (not "有沒有參展補助", a subsidy question).
+_ASKS_FOR_EVENTS = re.compile(
+    _WHICH_EVENTS.pattern + r"|有沒有[^。？?，,]{0,10}(?:展|拓銷團|洽談會|媒合會)", re.IGNORECASE)
+# An answer to "yes or no?" says so; a product named alone answers "which product?".
+_SAYS_YES_OR_NO = re.compile(r"好|是|對|可以|沒問題|同意|要|不|沒|\b(?:ok|okay|yes|yeah|yep|sure|"
+                             r"no|nope|not|fine|agree)\b", re.IGNORECASE)
+YES_NO_INTENTS = frozenset({"affirm", "deny"})
+
+
 def _asks_for_an_organisation(said: str) -> bool:
     """Who could help, with no event named in that sentence: "有沒有什麼單位可以幫忙介紹國外
     買主？我們自己跑展覽成本太高了" asks for TAITRA, and so does "有没有机构做商务配对（采购洽谈会
@@ -158,8 +169,16 @@ def reconsidered_intent(intent: str, confidence: float, entity_labels: Iterable[
     if intent == EVENTS_INTENT and text and _asks_for_an_organisation(normalise(text)):
         return QUESTION_INTENT
     labels = set(entity_labels) & KNOWLEDGE_LABELS
+    if intent == QUESTION_INTENT and text and not labels & {"topic", "certification"}:
+        said = corrected(normalise(text))
+        if _ASKS_FOR_EVENTS.search(said) and not _SUBSIDY.search(said) and \
+                not _HOW_TO_JOIN.search(said) and not _asks_for_an_organisation(said):
+            return EVENTS_INTENT
     if not labels:
         return None
+    if intent in YES_NO_INTENTS and text and not _SAYS_YES_OR_NO.search(normalise(text)):
+        # "想賣日本" … "需要什麼認證" … "電熱水壺": the product asked about, not a yes
+        return QUESTION_INTENT
     if intent == HANDOFF_INTENT and text and not _MENTIONS_CONTACT.search(normalise(text)):
         return QUESTION_INTENT
     if intent == EVENTS_INTENT and text:

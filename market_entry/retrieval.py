@@ -39,7 +39,7 @@ STOPWORDS = frozenset(
     what which how when where who why there any about need needs needed want wants please tell
     sell selling export exporting exports product products goods market it its this that be with from into as rules rule regulations
     regulation requirements requirement
-    哪裡 哪裏 很 聽說
+    哪裡 哪裏 很 聽說 勒 咧 捏 類似 類似的 一樣 一樣的 同樣 相同 similar same
     ok okay so then well yes yeah yep hmm hi hello thanks thank 好 好的 嗯 嗯嗯 了解 收到 瞭解
     we're i'm it's don't doesn't we've they're there's""".split()
 )

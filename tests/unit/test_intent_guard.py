@@ -59,7 +59,8 @@ def test_an_owner_asking_for_a_person_gets_one_whatever_the_message_names():
     for text in ("我們出口馬來西亞的案子有點複雜，可以幫我轉給真人的貿易專員嗎？",
                  "可以轉真人嗎", "我想跟你們的專員談一下印度的案子",
                  "I want talk to a real person about India market, we plan to open office in Chennai",
-                 "Honestly this is getting complicated — can I talk to one of your trade officers?"):
+                 "Honestly this is getting complicated — can I talk to one of your trade officers?",
+                 "問題太多了，想直接跟貿易專員約時間討論，請問要怎麼安排？"):
         assert reconsidered_intent(QUESTION_INTENT, 0.7, ["market"], text) == "request_human", text
 
 
@@ -96,7 +97,8 @@ def test_forms_and_small_talk_need_their_own_words():
             ("ask_events", "有沒有單位可以幫忙媒合國外buyer啊 我們做螺絲螺帽的"),
             # (shows named in another sentence, or as an example, are not what is asked)
             ("ask_events", "有沒有什麼單位可以幫忙介紹國外買主？我們自己跑展覽成本太高了"),
-            ("ask_events", "台湾有没有机构做商务配对（采购洽谈会之类的）？")):
+            ("ask_events", "台湾有没有机构做商务配对（采购洽谈会之类的）？"),
+            ("ask_events", "Which Taiwan organization can help us find overseas buyers?")):
         assert reconsidered_intent(intent, 0.97, [], text) == QUESTION_INTENT, text
     for intent, text in (("screen_eligibility", "我們夠格參加日本的洽談會嗎"),
                          ("screen_eligibility", "do we qualify for this trade show"),
@@ -108,3 +110,19 @@ def test_forms_and_small_talk_need_their_own_words():
                          ("ask_events", "which tradeshows in Japan for tea?"), ("ask_events", "any expos in Dubai"),
                          ("ask_events", "有沒有單位辦日本的食品展拓銷團")):
         assert reconsidered_intent(intent, 0.97, [], text) is None, text
+
+
+def test_a_question_for_the_list_of_events_gets_the_events():
+    """The model read these as market questions; they ask which shows to go to."""
+    for labels, text in ((["market"], "那有沒有印度的展可以先去看看市場"),
+                         (["market", "product"], "any exibition in Dubai for solar inverter? we want go next year")):
+        assert reconsidered_intent(QUESTION_INTENT, 0.9, labels, text) == "ask_events", text
+    for labels, text in (([], "有沒有參展補助"), (["market", "topic"], "日本食品展的樣品要報關嗎"),
+                         (["support"], "有沒有單位可以幫忙媒合國外buyer")):
+        assert reconsidered_intent(QUESTION_INTENT, 0.9, labels, text) is None, text
+
+
+def test_a_product_named_alone_is_a_question_not_a_yes():
+    assert reconsidered_intent("affirm", 0.8, ["product"], "電熱水壺") == QUESTION_INTENT
+    assert reconsidered_intent("affirm", 0.8, ["product"], "好 電熱水壺") is None
+    assert reconsidered_intent("affirm", 0.8, [], "好的") is None
