@@ -98,12 +98,33 @@ def reply_language(tracker: Tracker) -> str:
 
 def context(tracker: Tracker) -> Context:
     return Context(
-        market=slot(tracker, "market"),
+        market=_before_latest_message(tracker, "market"),
         topic=slot(tracker, "topic"),
         product=slot(tracker, "product"),
         pending_question=_text(tracker.get_slot("pending_question")),
         last_question=_text(tracker.get_slot("last_question")),
     )
+
+
+def _before_latest_message(tracker: Tracker, name: str) -> Any:
+    """A slot as the conversation had it before the latest message. Rasa fills the market
+    slot from the message's own entities first, and the answerer reads the message itself:
+    "what the conversation established" is the value before it ("…墨西哥的經銷商…" then
+    "成分標籤一定要用西班牙文嗎": the market is still Mexico, not Spain's EU)."""
+    events = list(tracker.events or [])
+    latest = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=None)
+    if latest is None or not any(e.get("event") == "slot" and e.get("name") == name
+                                 for e in events):
+        return slot(tracker, name)   # no history of the slot to read: its value now
+    value = None
+    for event in events[:latest]:
+        if event.get("event") == "slot" and event.get("name") == name:
+            value = event.get("value")
+        elif event.get("event") in ("restart", "reset_slots"):
+            value = None
+    if name in CHECKED and value is not None and not known_value(name, value):
+        return None
+    return value
 
 
 def _text(value: Any) -> str | None:

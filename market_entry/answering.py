@@ -70,7 +70,8 @@ TAIWAN_SIDE_MIN_HYBRID = 0.5      # hybrid ranking (dev split: right answers 0.6
 HOME_SIDE_SHARE = 0.8
 _EXPORT_PAPERWORK_AT_HOME = re.compile(
     r"(?:出口前|出口之前|自己出口|要出口|第一次出口|開始出口|準備出口)[^。？?]{0,16}"
-    r"(?:登記|register|申請|許可)|\bregister\w*\b[^.?!]{0,25}\bbefore (?:we |our first )?"
+    r"(?:登記|register|申請|許可)|出口(?:廠商)?登記|出口[^。？?]{0,8}許可證|"
+    r"\bregister\w*\b[^.?!]{0,25}\bbefore (?:we |our first )?"
     r"(?:export|ship)|\bexporter registration\b|\bexport (?:permit|licen[cs]e)s?\b",
     re.IGNORECASE)
 
@@ -344,6 +345,9 @@ class Answerer:
             # 要簽獨家 合約要注意什麼").
             clean, matches = reported, matcher.find(reported)
 
+        said_as_language = _without_language_names(matches, clean, bool(context.market))
+        language_named = len(said_as_language) < len(matches)
+        matches = said_as_language
         found = _values(matches)
         content = retriever.content_terms(Query(clean), matches) if clean else []
         # The question before this one: answered, or still waiting for its market ("We make
@@ -359,7 +363,9 @@ class Answerer:
             own_matches=matches,
             matches=matches,
             found=found,
-            markets=found[MARKET] or ([entities["market"]] if entities.get("market") else []),
+            # (the model's market entity is the same words: "西班牙文" is no market either)
+            markets=found[MARKET] or ([entities["market"]] if entities.get("market")
+                                      and not language_named else []),
             topics=_without_setting_topics(
                 found[TOPIC] or ([entities["topic"]] if entities.get("topic") else []),
                 matches, self._words),
@@ -392,7 +398,7 @@ class Answerer:
         market = _destination([m for m in matches if m.label == MARKET
                                and m.value in kb.destinations()], clean) or next(
             (m for m in markets if m in kb.destinations()), None)
-        asked = _destination([m for m in matches if m.label == MARKET
+        asked = _asked_place([m for m in matches if m.label == MARKET
                               and m.value not in kb.groups], clean) if market else None
         if asked is not None and asked not in kb.destinations():
             # "瑞士不是歐盟吧？CE的產品可以直接賣到瑞士嗎", "之前主要賣美國，現在加拿大的超市
@@ -967,7 +973,8 @@ def as_of(entry: Entry) -> date:
 
 
 _CLAUSE_BREAK = re.compile(r"[。！？?!，,；;\n]+|\.(?=\s|$)|(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])")
-_ASKING = re.compile(r"[?？]|[嗎呢嘛麼]\s*$|什麼|甚麼|哪|如何|怎麼|怎樣|多少|要不要|是否|可不可以|能不能|"
+_ASKING = re.compile(r"[?？]|[嗎呢嘛麼]\s*$|什麼|甚麼|哪|如何|怎麼|怎樣|多少|幾(?:趴|%|％|天|週|個月|年|成|倍)|"
+                     r"要不要|是否|可不可以|能不能|"
                      r"\b(what|which|how|whether)\b|^\s*(and\s+)?(is|are|do|does|can|could|should|"
                      r"must|will|would)\b", re.IGNORECASE)
 
@@ -1046,12 +1053,19 @@ def _values(matches: list[TermMatch]) -> dict[str, list[str]]:
     return out
 
 
-_TO = re.compile(r"(?:到|去|往|進|銷往|賣到|出口到|輸出到|\bto|\binto|\bfor)\s*$", re.IGNORECASE)
+_TO = re.compile(r"(?:到|去|往|進|銷往|賣|外銷|出口|進軍|拓展|\bto|\binto|\bfor)\s*$", re.IGNORECASE)
 _FROM = re.compile(r"(?:從|由|在|\bfrom|\bin)\s*$", re.IGNORECASE)
+_FROM_STRICT = re.compile(r"(?:從|由|\bfrom)\s*$", re.IGNORECASE)
 # Words that point at a place named before ("那邊要什麼認證", "他們也是用CE嗎").
 _POINTS_THERE = re.compile(r"那邊|那裡|那里|當地|他們|\b(?:there|they|their)\b", re.IGNORECASE)
 # A place the owner sells to already or sold to before, said as the background of the question.
 _BEFORE_NOW = re.compile(r"之前|原本|以前|已經|一直|本來|過去|目前都|\b(?:already|used to|previously)\b",
+                         re.IGNORECASE)
+# A place the owner turns to now ("現在想做越南", "now we want to try Japan").
+_MOVING_ON = re.compile(r"現在|接下來|下一步|打算|計畫|計劃|準備|開始|想要|想(?:做|拓展|開發|進|賣|試)|"
+                        r"\b(?:now|next|plan(?:ning)? to|thinking (?:of|about)|want(?:s)? to)\b",
+                        re.IGNORECASE)
+_MADE_THERE = re.compile(r"(?:的)?(?:廠|工廠|分公司|生產|製造|代工|\s*(?:factory|plant|made))",
                          re.IGNORECASE)
 _SOLD_THERE_BEFORE = re.compile(r"(?:那邊|市場|這邊)?(?:已經|一直|之前|本來|原本|早就|都有)")
 _CLAUSE_END = re.compile(r"[，。,;；!！?？\n]")
@@ -1064,6 +1078,47 @@ def _clause_before(text: str, start: int) -> str:
     return _CLAUSE_END.split(before)[-1]
 
 
+_LANGUAGE_SUFFIX = re.compile(r"[文語話]")
+
+
+def _without_language_names(matches: list[TermMatch], text: str,
+                            in_conversation: bool) -> list[TermMatch]:
+    """"巴西呢 葡萄牙文標籤有規定嗎", "墨西哥標籤要西班牙文嗎": a country's name said as its
+    language does not name that place when another place is named, here or in the
+    conversation ("成分標籤一定要用西班牙文嗎" to a Mexican distributor)."""
+    places = [m for m in matches if m.label == MARKET]
+    language = [m for m in places if _LANGUAGE_SUFFIX.match(text, m.end)]
+    if not language or (len(language) == len(places) and not in_conversation):
+        return matches
+    return [m for m in matches if m not in language]
+
+
+def _asked_place(matches: list[TermMatch], text: str) -> str | None:
+    """Of several places named, the one the question is about when the message says so: the
+    only one where the owner asks, the one the owner moves on to now ("主要賣中國大陸，現在想做
+    越南"), the only one not sold to before, or the only one goods go to; None when it is not
+    said (then a place without a pack does not take the question from a covered market)."""
+    if len({m.value for m in matches}) < 2:
+        return None
+    in_question = [m for start, end in _question_clauses(text) for m in matches
+                   if start <= m.start < end and not _is_origin(m, text, asking=True)]
+    asking = {m.value for m in in_question}
+    if len(asking) == 1:
+        return asking.pop()
+    moving_on = {m.value for m in matches if _MOVING_ON.search(_clause_before(text, m.start))}
+    if len(moving_on) == 1:
+        return moving_on.pop()
+    now = {m.value for m in matches if not _BEFORE_NOW.search(_clause_before(text, m.start))
+           and not _SOLD_THERE_BEFORE.match(text, m.end)}
+    if len(now) == 1:
+        return now.pop()
+    to = {m.value for m in matches if _TO.search(text[max(0, m.start - 6):m.start])}
+    if len(to) == 1 and not moving_on:
+        return to.pop()
+    # the subject of the question ("英國還算歐盟嗎 可以照德國那套賣嗎")
+    return min(in_question, key=lambda m: m.start).value if in_question else None
+
+
 def _destination(matches: list[TermMatch], text: str) -> str | None:
     """With several places named ("we have a factory in Thailand; can we ship from
     Thailand to India…"), the one goods go to: named after "to/到", not after "from/在", and
@@ -1072,7 +1127,7 @@ def _destination(matches: list[TermMatch], text: str) -> str | None:
         return None
     # the one named where the owner asks ("歐洲已經賣了一陣子…請問美國電動自行車要符合哪些標準？")
     asking = {m.value for start, end in _question_clauses(text) for m in matches
-              if start <= m.start < end and not _FROM.search(text[max(0, m.start - 6):m.start])}
+              if start <= m.start < end and not _is_origin(m, text, asking=True)}
     if len(asking) == 1:
         return asking.pop()
     now = [m for m in matches if not _BEFORE_NOW.search(_clause_before(text, m.start))
@@ -1082,8 +1137,16 @@ def _destination(matches: list[TermMatch], text: str) -> str | None:
     to = [m for m in matches if _TO.search(text[max(0, m.start - 6):m.start])]
     if to:
         return to[-1].value
-    not_from = [m for m in matches if not _FROM.search(text[max(0, m.start - 6):m.start])]
+    not_from = [m for m in matches if not _is_origin(m, text)]
     return not_from[0].value if not_from else None
+
+
+def _is_origin(match: TermMatch, text: str, asking: bool = False) -> bool:
+    """A place goods come from: "from Vietnam", "在越南", or its factory ("越南廠做的"). (Where
+    the owner asks, "在越南做什麼申請" is where the question is about, not an origin.)"""
+    before = text[max(0, match.start - 6):match.start]
+    return bool((_FROM_STRICT if asking else _FROM).search(before)
+                or _MADE_THERE.match(text, match.end))
 
 
 _FOLLOW_UP = re.compile(r"^((ok|okay|好|好的|嗯|so)\b[,，\s]*)?"
@@ -1146,6 +1209,7 @@ _ASKS_OUR_GOVERNMENT = re.compile(
 CERTIFICATION_TOPIC = "certification"
 APPROVALS_TOPIC = "regulated_import"
 CHANNELS_TOPIC = "channels"
+IP_TOPIC = "ip"
 # A tax named without saying which ("那稅呢 進口要繳哪些", "is there any tax"): one of the three.
 _TAX_WORD = re.compile(r"稅|\btax(es)?\b", re.IGNORECASE)
 _IMPORT_WORD = re.compile(r"進口|进口|輸入|\bimport", re.IGNORECASE)
@@ -1330,15 +1394,19 @@ _ASKS_WHERE_TO_REGISTER = re.compile(
     # (or what must be done before it may be sold: "what we need do before we can put it on
     # market", "要先做什麼才能賣")
     r"\bbefore (?:we |i )?(?:can |could )?(?:sell|put (?:it |them )?on (?:the )?market)|"
-    r"才能(?:賣|上架|上市|販售|銷售)|(?:上市|上架|販售)前(?:要|需要|得)", re.IGNORECASE)
+    r"才能(?:賣|上架|上市|販售|銷售)|(?:上市|上架|販售)前(?:要|需要|得)|"
+    r"產品(?:註冊|登記|登錄)|(?:註冊|登記)產品|\bproduct registration\b", re.IGNORECASE)
+# (a trademark is registered too: "商標要去哪裡註冊" is not about the product's approval)
+_NAMES_A_RIGHT = re.compile(r"商標|專利|品牌|\b(?:trademarks?|patents?|brand)\b", re.IGNORECASE)
 
 
 def _ask_registration_of_approvals(kb: KnowledgeBase, reading: _Reading, market: str) -> None:
     """Where a food, cosmetics or medical product is registered or notified is asked of the
     market's import rules, not of the distributor or marketplace the owner mentions around it
     ("義大利有經銷商有興趣，但他說要先在歐盟系統通報才能賣，是要通報到哪裡？")."""
-    if reading.certifications or reading.asked_topic not in (None, CHANNELS_TOPIC) or \
-            not _ASKS_WHERE_TO_REGISTER.search(reading.clean):
+    if reading.certifications or not _ASKS_WHERE_TO_REGISTER.search(reading.clean) or (
+            reading.asked_topic not in (None, CHANNELS_TOPIC, IP_TOPIC)
+            or (reading.asked_topic == IP_TOPIC and _NAMES_A_RIGHT.search(reading.clean))):
         return
     families = {kb.products[p].family_id for p in reading.products if p in kb.products}
     if not families or not any(

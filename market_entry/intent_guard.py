@@ -146,8 +146,19 @@ def _asks_for_an_organisation(said: str) -> bool:
     之类的）" (an aside is an example, not the request)."""
     for sentence in _SENTENCE_END.split(said):
         if _ASKS_FOR_AN_ORGANISATION.search(sentence):
-            return not _NAMES_AN_EVENT.search(_ASIDE.sub(" ", sentence))
+            # (one that can help, whatever it arranges: "any organisation in Taiwan that can
+            # help … find overseas buyers or arrange meetings with them")
+            return bool(_CAN_HELP.search(sentence)) or \
+                not _NAMES_AN_EVENT.search(_ASIDE.sub(" ", sentence))
     return False
+
+
+_CAN_HELP = re.compile(r"幫忙|幫助|協助|\bhelp\b", re.IGNORECASE)
+# "要找哪种实验室测": which lab or body to use is a question, not a request for a person.
+_ASKS_WHICH_PROVIDER = re.compile(
+    r"哪(?:種|個|家|間|些)[^。？?]{0,4}(?:實驗室|檢測|測試|認證機構|驗證機構)|"
+    r"\bwhich (?:labs?|laborator(?:y|ies)|test(?:ing)? labs?|certification bod(?:y|ies))\b",
+    re.IGNORECASE)
 
 
 def asks_for_a_person(text: str) -> bool:
@@ -169,6 +180,8 @@ def reconsidered_intent(intent: str, confidence: float, entity_labels: Iterable[
     if intent == EVENTS_INTENT and text and _asks_for_an_organisation(normalise(text)):
         return QUESTION_INTENT
     labels = set(entity_labels) & KNOWLEDGE_LABELS
+    if intent == HANDOFF_INTENT and text and _ASKS_WHICH_PROVIDER.search(normalise(text)):
+        return QUESTION_INTENT
     if intent == QUESTION_INTENT and text and not labels & {"topic", "certification"}:
         said = corrected(normalise(text))
         if _ASKS_FOR_EVENTS.search(said) and not _SUBSIDY.search(said) and \

@@ -55,6 +55,7 @@ _HOME_SIDE = re.compile(
     r"輸出許可|\bexport (?:permit|licen[cs]e)s?\b|"
     # registering to export is done at home ("剛開公司 想要自己出口 是要先去登記什麼嗎")
     r"(?:出口前|出口之前|自己出口|要出口|第一次出口|開始出口|準備出口)[^。？?]{0,16}(?:登記|register)|"
+    r"出口(?:廠商)?登記|出口[^。？?]{0,8}許可證|"
     r"\bregister\w*\b[^.?!]{0,25}\bbefore (?:we |our first )?(?:export|ship)|"
     r"\bexporter registration\b|"
     r"\b(?:issued|issue|apply|applied|get|obtain)\b[^.?!]{0,20}\bin Taiwan\b", re.IGNORECASE)

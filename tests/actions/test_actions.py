@@ -200,3 +200,16 @@ def test_a_message_a_form_rejected_is_forgotten_not_looped():
     messages, events = run(ActionFallback(), track)
     assert messages[0]["text"] == say("fallback.rephrase_no_suggestion", "zh-TW")
     assert events == [UserUtteranceReverted()]
+
+
+def test_the_conversations_market_is_the_one_before_the_latest_message():
+    """Rasa fills the market slot from the message's own words (西班牙文 -> Spain -> EU)
+    before the action runs; the conversation was about the market before it."""
+    from actions.tracker import context
+
+    track = tracker("成分標籤一定要用西班牙文嗎？", {"market": "us"}, history=[])
+    track.events[:0] = [{"event": "user", "text": "越南的經銷商想代理"},
+                        {"event": "slot", "name": "market", "value": "vn"}]
+    track.events.append({"event": "slot", "name": "market", "value": "us"})
+    assert context(track).market == "vn"
+    assert context(tracker("日本標示", {"market": "jp"})).market == "jp"   # no history: as it is

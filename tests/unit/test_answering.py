@@ -534,3 +534,32 @@ def test_where_to_register_a_regulated_product_is_asked_of_the_import_rules(real
     assert reply.kind == ANSWERED and "CPNP" in reply.text
     reply = real.respond("想上美國Amazon賣。聽說美國化妝品最近有新法規要登錄，是什麼？", "zh-TW", Context())
     assert reply.kind == ANSWERED and "MoCRA" in reply.text
+
+
+def test_the_place_asked_about_among_several(real):
+    """The market the owner moves on to, the one goods go to from a factory elsewhere, and a
+    country's name said as its language."""
+    for text, market in (("我們主要賣中國大陸，現在想做越南，標籤要注意什麼", "vn"),
+                         ("We mainly sell to China, now want Vietnam, what labelling rule?", "vn"),
+                         ("我們越南廠做的電源供應器要賣印度 聽說要認證 是哪個", "in"),
+                         ("我們越南工廠做鞋子 大部分出口美國 越南營所稅是幾趴", "vn"),
+                         ("韓國賣得不錯，想開始做日本，電熱水壺要什麼認證", "jp")):
+        reply = real.respond(text, "en" if text.isascii() else "zh-TW", Context())
+        assert reply.kind == ANSWERED and reply.entry.market == market, text
+    assert real.respond("日本賣得不錯，想開始做韓國，要什麼認證", "zh-TW", Context()).kind == UNCOVERED_MARKET
+    assert real.respond("巴西呢 葡萄牙文標籤有規定嗎", "zh-TW", Context(
+        last_question="墨西哥的NOM標籤要怎麼弄")).kind == UNCOVERED_MARKET
+    # (the model's entity for 西班牙 is a language too)
+    reply = real.respond("成分標籤一定要用西班牙文嗎？", "zh-TW", Context(market="mx"), {"market": "eu"})
+    assert reply.kind == ANSWERED and reply.entry.market == "mx"
+
+
+def test_product_registration_and_export_paperwork_are_read_as_such(real):
+    reply = real.respond("鳳梨酥出口到杜拜要做什麼產品註冊？是哪個單位管的？", "zh-TW", Context())
+    assert reply.kind == ANSWERED and reply.entry.topic == "regulated_import"
+    reply = real.respond("公司要先做什麼出口登記嗎？", "zh-TW", Context(
+        market="id", last_question="我們是第一次出口，要賣到印尼"))
+    assert reply.kind == ANSWERED and reply.entry.id == "tw-customs-importer-exporter-registration"
+    reply = real.respond("我們做CNC控制器，聽說有些高科技的東西出口需要特別的許可證，要怎麼知道？",
+                         "zh-TW", Context())
+    assert reply.kind == ANSWERED and reply.entry.id == "tw-customs-strategic-high-tech-export-control"

@@ -126,3 +126,8 @@ def test_a_product_named_alone_is_a_question_not_a_yes():
     assert reconsidered_intent("affirm", 0.8, ["product"], "電熱水壺") == QUESTION_INTENT
     assert reconsidered_intent("affirm", 0.8, ["product"], "好 電熱水壺") is None
     assert reconsidered_intent("affirm", 0.8, [], "好的") is None
+
+
+def test_which_lab_to_use_is_a_question_not_a_hand_off():
+    assert reconsidered_intent("request_human", 0.9, [], "要找哪种实验室测") == QUESTION_INTENT
+    assert reconsidered_intent("request_human", 0.9, [], "可以幫我轉給專員嗎") is None
