@@ -412,6 +412,12 @@ class Answerer:
             first = markets[0]
             taiwan = self._taiwan_side(kb, retriever, reading.question, matches, lang,
                                        on_topic=True) if reading.content else None
+            if taiwan is not None and first not in kb.groups and \
+                    taiwan.entry.topic not in self.settings.market_free_topics and \
+                    not about_home_side(clean) and not _ASKS_WHERE_TO_GET.search(clean):
+                # "出口到土耳其的紡織品要繳多少關稅？需要原產地證明嗎？" asks Türkiye's rules:
+                # Taiwan's certificate-of-origin office answers only "where do we get one"
+                taiwan = None
             if taiwan is not None:
                 return taiwan
             if first in kb.groups:
@@ -1332,6 +1338,11 @@ def _earlier_market(kb: KnowledgeBase, matcher: TermMatcher, context: Context,
 
 # "泰國也有類似的法律嗎", "does vietnam have the same law?": the question before, asked of the
 # market named now (its only words are a word for a law and one for sameness).
+# Where or how the owner gets a document or service at home ("產地證明去哪裡辦").
+_ASKS_WHERE_TO_GET = re.compile(
+    r"(?:去|到|在)?哪裡(?:辦|申請|開|拿|買|投保)|哪個單位|怎麼(?:辦|申請|開|投保)|如何(?:辦理|申請|投保)|"
+    r"\b(?:where|how) (?:can |do |to |should )?(?:we |i )?(?:get|apply|obtain|issue|buy)\b",
+    re.IGNORECASE)
 _ASKS_THE_SAME = re.compile(r"類似|一樣|同樣|相同|也有|也要|也是|\b(?:similar|same|also|too)\b",
                             re.IGNORECASE)
 _WORDS_FOR_A_LAW = frozenset({"法律", "法規", "法令", "規則", "law", "laws", "act"})

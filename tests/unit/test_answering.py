@@ -563,3 +563,13 @@ def test_product_registration_and_export_paperwork_are_read_as_such(real):
     reply = real.respond("我們做CNC控制器，聽說有些高科技的東西出口需要特別的許可證，要怎麼知道？",
                          "zh-TW", Context())
     assert reply.kind == ANSWERED and reply.entry.id == "tw-customs-strategic-high-tech-export-control"
+
+
+def test_taiwan_side_answers_for_a_place_without_a_pack_only_what_is_done_at_home(real):
+    """Whether Türkiye wants a certificate of origin is Türkiye's rule (not covered); where
+    to get one, or insuring a Saudi buyer, is answered from Taiwan's side."""
+    assert real.respond("出口到土耳其的纺织品要缴多少关税？需要原产地证明吗？", "zh-TW",
+                        Context()).kind == UNCOVERED_MARKET
+    for text in ("出口到沙烏地，產地證明要去哪裡辦？", "土耳其客戶要產地證明 台灣這邊怎麼申請"):
+        reply = real.respond(text, "zh-TW", Context())
+        assert reply.kind == ANSWERED and reply.entry.market == "tw", text
