@@ -183,6 +183,22 @@ def test_a_product_named_beside_the_topic_asked_is_the_setting(services, sender)
     assert answer is not None and answer["topic"] == "channels", texts(replies)
 
 
+def test_a_request_that_is_not_ours_is_declined_after_a_market_question(services, sender):
+    services.chat(sender, "我們做日本食品的，請問日本進口食品要符合什麼規定？")
+    replies = services.chat(sender, "了解，謝謝。那可以順便幫我寫一首關於鳳梨酥的短詩嗎？放在包裝上當文案")
+    assert card(replies) is None and "超出" in texts(replies), texts(replies)
+
+
+def test_a_place_without_a_pack_is_remembered_and_its_language_names_no_place(services, sender):
+    services.chat(sender, "我們是做機能布料的 想拓展韓國市場")
+    replies = services.chat(sender, "那邊要什麼認證")
+    assert card(replies) is None and "韓國" in texts(replies), texts(replies)
+    services.chat(sender, "墨西哥的食品標籤要怎麼弄")
+    replies = services.chat(sender, "一定要用西班牙文嗎")
+    answer = card(replies)
+    assert answer is not None and answer["market"] == "mx", texts(replies)
+
+
 def test_a_follow_up_on_a_new_subject_is_read_on_its_own(services, sender):
     services.chat(sender, "想在US開一間LLC 方便收款跟開Amazon seller帳號")
     replies = services.chat(sender, "那sales tax要我們自己去每個州報嗎")
