@@ -1106,19 +1106,17 @@ def _asked_place(matches: list[TermMatch], text: str) -> str | None:
     said (then a place without a pack does not take the question from a covered market)."""
     if len({m.value for m in matches}) < 2:
         return None
-    in_question = [m for start, end in _question_clauses(text) for m in matches
-                   if start <= m.start < end and not _is_origin(m, text, asking=True)]
+    in_question = _named_where_asked(matches, text)
     asking = {m.value for m in in_question}
     if len(asking) == 1:
         return asking.pop()
     moving_on = {m.value for m in matches if _MOVING_ON.search(_clause_before(text, m.start))}
     if len(moving_on) == 1:
         return moving_on.pop()
-    now = {m.value for m in matches if not _BEFORE_NOW.search(_clause_before(text, m.start))
-           and not _SOLD_THERE_BEFORE.match(text, m.end)}
+    now = {m.value for m in matches if not _sold_there_before(m, text)}
     if len(now) == 1:
         return now.pop()
-    to = {m.value for m in matches if _TO.search(text[max(0, m.start - 6):m.start])}
+    to = {m.value for m in matches if _goes_to(m, text)}
     if len(to) == 1 and not moving_on:
         return to.pop()
     # the subject of the question ("英國還算歐盟嗎 可以照德國那套賣嗎")
@@ -1132,19 +1130,32 @@ def _destination(matches: list[TermMatch], text: str) -> str | None:
     if len({m.value for m in matches}) < 2:
         return None
     # the one named where the owner asks ("歐洲已經賣了一陣子…請問美國電動自行車要符合哪些標準？")
-    asking = {m.value for start, end in _question_clauses(text) for m in matches
-              if start <= m.start < end and not _is_origin(m, text, asking=True)}
+    asking = {m.value for m in _named_where_asked(matches, text)}
     if len(asking) == 1:
         return asking.pop()
-    now = [m for m in matches if not _BEFORE_NOW.search(_clause_before(text, m.start))
-           and not _SOLD_THERE_BEFORE.match(text, m.end)]
+    now = [m for m in matches if not _sold_there_before(m, text)]
     if now and len({m.value for m in now}) == 1:
         return now[0].value
-    to = [m for m in matches if _TO.search(text[max(0, m.start - 6):m.start])]
+    to = [m for m in matches if _goes_to(m, text)]
     if to:
         return to[-1].value
     not_from = [m for m in matches if not _is_origin(m, text)]
     return not_from[0].value if not_from else None
+
+
+def _named_where_asked(matches: list[TermMatch], text: str) -> list[TermMatch]:
+    """The places named in the clauses that ask something, origins left out."""
+    return [m for start, end in _question_clauses(text) for m in matches
+            if start <= m.start < end and not _is_origin(m, text, asking=True)]
+
+
+def _sold_there_before(match: TermMatch, text: str) -> bool:
+    return bool(_BEFORE_NOW.search(_clause_before(text, match.start))
+                or _SOLD_THERE_BEFORE.match(text, match.end))
+
+
+def _goes_to(match: TermMatch, text: str) -> bool:
+    return bool(_TO.search(text[max(0, match.start - 6):match.start]))
 
 
 def _is_origin(match: TermMatch, text: str, asking: bool = False) -> bool:
